@@ -1,0 +1,49 @@
+"""Gunicorn settings for the web container, all overridable from the environment."""
+
+import os
+import shutil
+from pathlib import Path
+
+from prometheus_client import multiprocess
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (default 30) before SIGKILL.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
+# Longer than the ALB's 60 s idle timeout, so the ALB never reuses a connection we closed.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# The heartbeat files must live on a writable path: the root filesystem is read-only.
+worker_tmp_dir = "/tmp"
+reload = os.environ.get("GUNICORN_RELOAD", "false").lower() in {"1", "true", "yes"}
+# Only the ALB (and kubelet probes) reach the pods; NetworkPolicy enforces that.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+errorlog = "-"
+accesslog = "-"
+# One JSON object per line like the application's own logs. Gunicorn does not escape values,
+# so a user agent containing a quote yields an invalid line; log shippers keep it as text.
+access_log_format = (
+    '{"logger":"gunicorn.access","remote_addr":"%(h)s","method":"%(m)s","path":"%(U)s",'
+    '"query":"%(q)s","status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s,'
+    '"request_id":"%({x-request-id}i)s","user_agent":"%(a)s"}'
+)
+
+
+def on_starting(server):  # noqa: ARG001 - gunicorn hook signature
+    """Start from an empty metrics directory: files of a previous run would skew counters."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    """Drop the live-gauge files of a worker that exited (recycled, crashed or scaled down)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
