@@ -1,0 +1,108 @@
+"""Bayesian Knowledge Tracing: the model, the online update and the next-response prediction.
+
+A skill is a two-state hidden Markov model (unknown / known). With P(L) the probability that the
+skill is known before a response:
+
+    P(correct)            = P(L) (1 - slip) + (1 - P(L)) guess
+    P(L | correct)        = P(L) (1 - slip) / P(correct)
+    P(L | incorrect)      = P(L) slip / (1 - P(correct))
+    P(L next)             = P(L | obs) (1 - forget) + (1 - P(L | obs)) learn
+
+Corbett & Anderson (1995), "Knowledge tracing: modeling the acquisition of procedural knowledge".
+
+Monotonicity: a correct answer never lowers the evidence step, P(L | correct) >= P(L), exactly
+when guess <= 1 - slip (guess + slip <= 1: a learner who knows the skill answers correctly at
+least as often as one who does not). After the learning transition the posterior following a
+correct answer is never below the one following an incorrect answer when in addition
+learn + forget <= 1, and with forget = 0 it is never below P(L) itself. The fitting bounds
+(guess, slip <= 0.3 by default) keep every fitted model inside that region.
+
+This module is the cheap scalar path used when one answer is submitted; `bkt_fit` holds the
+vectorised fitting and `bkt_replay` recomputes posteriors from a whole log.
+"""
+
+from dataclasses import dataclass
+
+from .arrays import PROBABILITY_FLOOR
+
+
+@dataclass(frozen=True, slots=True)
+class BktParams:
+    """Parameters of one skill's BKT model; every value is a probability."""
+
+    prior: float
+    learn: float
+    guess: float
+    slip: float
+    forget: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("prior", "learn", "guess", "slip", "forget"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"BKT {name} must be within [0, 1], got {value!r}")
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "prior": self.prior,
+            "learn": self.learn,
+            "guess": self.guess,
+            "slip": self.slip,
+            "forget": self.forget,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BktPosterior:
+    """P(skill known) after the responses seen so far, with the amount of evidence behind it."""
+
+    p_known: float
+    evidence_count: int
+
+
+def bkt_predict_correct(params: BktParams, p_known: float) -> float:
+    """Probability that the next response is correct when the skill is known with `p_known`."""
+    return p_known * (1.0 - params.slip) + (1.0 - p_known) * params.guess
+
+
+def bkt_observe(params: BktParams, p_known: float, correct: bool) -> float:
+    """P(known | this response): the evidence step only, without the learning transition."""
+    if correct:
+        known = p_known * (1.0 - params.slip)
+        unknown = (1.0 - p_known) * params.guess
+    else:
+        known = p_known * params.slip
+        unknown = (1.0 - p_known) * (1.0 - params.guess)
+    total = known + unknown
+    # Both terms vanish only for impossible evidence (e.g. slip = 0 and p_known = 1 but wrong);
+    # keep the belief unchanged rather than divide by zero.
+    if total < PROBABILITY_FLOOR:
+        return p_known
+    return known / total
+
+
+def bkt_transition(params: BktParams, p_known: float) -> float:
+    """P(known at the next opportunity) from P(known now): learn or forget in between."""
+    return p_known * (1.0 - params.forget) + (1.0 - p_known) * params.learn
+
+
+def bkt_update(params: BktParams, p_known: float, correct: bool) -> float:
+    """The online update after one response: evidence step, then the learning transition.
+
+    Returns P(known) at the learner's next opportunity on this skill, which is what is stored
+    between answers. Start a new learner at `params.prior`.
+    """
+    return bkt_transition(params, bkt_observe(params, p_known, correct))
+
+
+def bkt_update_posterior(params: BktParams, posterior: BktPosterior, correct: bool) -> BktPosterior:
+    """`bkt_update` on a stored posterior, counting the response as evidence."""
+    return BktPosterior(
+        p_known=bkt_update(params, posterior.p_known, correct),
+        evidence_count=posterior.evidence_count + 1,
+    )
+
+
+def bkt_initial_posterior(params: BktParams) -> BktPosterior:
+    """The posterior of a learner who has not answered anything on the skill yet."""
+    return BktPosterior(p_known=params.prior, evidence_count=0)

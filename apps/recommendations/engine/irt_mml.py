@@ -1,0 +1,94 @@
+"""The marginal-likelihood pieces shared by IRT calibration and its standard errors."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, logsumexp
+
+from .arrays import PROBABILITY_FLOOR, FloatArray
+from .quadrature import Quadrature
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Patterns:
+    """Distinct response patterns with their frequencies."""
+
+    correct: FloatArray  # (patterns, items) 1 where answered correctly
+    observed: FloatArray  # (patterns, items) 1 where answered
+    count: FloatArray  # (patterns,)
+
+
+def distinct_patterns(responses: FloatArray) -> Patterns:
+    codes = np.where(np.isnan(responses), -1, responses).astype(np.int8)
+    unique, counts = np.unique(codes, axis=0, return_counts=True)
+    return Patterns(
+        correct=(unique == 1).astype(np.float64),
+        observed=(unique >= 0).astype(np.float64),
+        count=counts.astype(np.float64),
+    )
+
+
+@dataclass(slots=True)
+class ItemParams:
+    a: FloatArray
+    d: FloatArray
+    z: FloatArray  # guessing on the logit scale within the bounds (unused when c is fixed)
+    fixed_c: FloatArray | None  # per item; None when c is estimated
+
+    def guessing(self, bounds: tuple[float, float]) -> FloatArray:
+        if self.fixed_c is not None:
+            return self.fixed_c
+        low, high = bounds
+        return low + (high - low) * expit(self.z)
+
+    def vector(self) -> FloatArray:
+        columns = [self.a, self.d] if self.fixed_c is not None else [self.a, self.d, self.z]
+        return np.column_stack(columns)
+
+
+def response_probability(
+    params: ItemParams, points: FloatArray, bounds: tuple[float, float]
+) -> FloatArray:
+    """P (items, points)."""
+    c = params.guessing(bounds)[:, None]
+    logistic = expit(params.a[:, None] * points[None, :] + params.d[:, None])
+    return np.clip(c + (1.0 - c) * logistic, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+
+
+def posterior_weights(
+    patterns: Patterns, p: FloatArray, quadrature: Quadrature
+) -> tuple[FloatArray, float]:
+    """Posterior weights (patterns, points) and the marginal log-likelihood."""
+    wrong = patterns.observed - patterns.correct
+    log_joint = patterns.correct @ np.log(p) + wrong @ np.log1p(-p) + np.log(quadrature.weights)
+    log_marginal = logsumexp(log_joint, axis=1)
+    posterior = np.exp(log_joint - log_marginal[:, None])
+    return posterior, float(patterns.count @ log_marginal)
+
+
+def probability_derivatives(
+    params: ItemParams, points: FloatArray, bounds: tuple[float, float]
+) -> tuple[FloatArray, FloatArray]:
+    """P (items, points) and dP/d(a, d[, z]) (items, points, k)."""
+    c = params.guessing(bounds)[:, None]
+    logistic = expit(params.a[:, None] * points[None, :] + params.d[:, None])
+    p = np.clip(c + (1.0 - c) * logistic, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+    slope = (1.0 - c) * logistic * (1.0 - logistic)
+    columns = [slope * points[None, :], slope]
+    if params.fixed_c is None:
+        low, high = bounds
+        sigmoid_z = expit(params.z)[:, None]
+        columns.append((1.0 - logistic) * (high - low) * sigmoid_z * (1.0 - sigmoid_z))
+    return p, np.stack(columns, axis=-1)
+
+
+def expected_log_likelihood(
+    params: ItemParams,
+    points: FloatArray,
+    r: FloatArray,
+    n: FloatArray,
+    bounds: tuple[float, float],
+) -> FloatArray:
+    p = response_probability(params, points, bounds)
+    result: FloatArray = (r * np.log(p) + (n - r) * np.log1p(-p)).sum(axis=1)
+    return result
