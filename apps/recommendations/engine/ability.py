@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .arrays import FloatArray, IntArray, as_float_array
-from .irt import ItemBank, fisher_information, log_likelihood
+from .irt import ItemBank, fisher_information, log_likelihood, probability
 from .quadrature import Quadrature, gauss_hermite
 
 THETA_BOUNDS = (-6.0, 6.0)
@@ -59,6 +59,64 @@ def _as_table(responses: npt.ArrayLike, items: ItemBank) -> FloatArray:
     return table
 
 
+@dataclass(frozen=True, eq=False, slots=True)
+class ItemColumns:
+    """Item parameters aligned with a response table: each broadcasts to (persons, columns).
+
+    With a whole bank the columns are the bank's items (shape (1, items)); inside an adaptive
+    test they are each person's administered items in order (shape (persons, length)).
+    """
+
+    a: FloatArray
+    b: FloatArray
+    c: FloatArray
+
+    @classmethod
+    def of_bank(cls, items: ItemBank) -> "ItemColumns":
+        return cls(a=items.a[None, :], b=items.b[None, :], c=items.c[None, :])
+
+
+def _posterior_moments(
+    table: FloatArray, columns: ItemColumns, points: FloatArray, weights: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Posterior mean and variance of theta on the grid, per person."""
+    answered = ~np.isnan(table)
+    p = probability(
+        points[None, :, None], columns.a[:, None, :], columns.b[:, None, :], columns.c[:, None, :]
+    )
+    p = np.clip(p, 1e-12, 1.0 - 1e-12)
+    right = (answered & (table == 1.0))[:, None, :]
+    wrong = (answered & (table == 0.0))[:, None, :]
+    log_joint = np.where(right, np.log(p), 0.0).sum(axis=2)
+    log_joint += np.where(wrong, np.log1p(-p), 0.0).sum(axis=2)
+    log_joint += np.log(weights)
+    log_joint -= log_joint.max(axis=1, keepdims=True)
+    posterior = np.exp(log_joint)
+    posterior /= posterior.sum(axis=1, keepdims=True)
+    mean = posterior @ points
+    return mean, np.clip(posterior @ points**2 - mean**2, 0.0, None)
+
+
+def eap_for_columns(
+    table: FloatArray,
+    columns: ItemColumns,
+    *,
+    quadrature: Quadrature | None = None,
+    prior_mean: float = 0.0,
+    prior_sd: float = 1.0,
+) -> AbilityEstimates:
+    """EAP per row of `table` (0/1, NaN = not administered) against aligned item columns."""
+    rule = quadrature or gauss_hermite(21)
+    points = prior_mean + prior_sd * rule.points
+    theta, variance = _posterior_moments(table, columns, points, rule.weights)
+    return AbilityEstimates(
+        theta=theta,
+        standard_error=np.sqrt(variance),
+        response_count=(~np.isnan(table)).sum(axis=1).astype(np.int64),
+        method="eap",
+    )
+
+
 def estimate_eap_many(
     responses: npt.ArrayLike,
     items: ItemBank,
@@ -69,27 +127,12 @@ def estimate_eap_many(
 ) -> AbilityEstimates:
     """EAP for each row of a persons x items table (NaN = not administered)."""
     table = _as_table(responses, items)
-    rule = quadrature or gauss_hermite(21)
-    points = prior_mean + prior_sd * rule.points
-    answered = ~np.isnan(table)
-    correct = np.where(answered, table, 0.0)
-    p = np.clip(
-        items.c + (1.0 - items.c) / (1.0 + np.exp(-items.a * (points[:, None] - items.b))),
-        1e-12,
-        1.0 - 1e-12,
-    )
-    log_joint = correct @ np.log(p).T + (answered & (table == 0.0)) @ np.log1p(-p).T
-    log_joint += np.log(rule.weights)
-    log_joint -= log_joint.max(axis=1, keepdims=True)
-    posterior = np.exp(log_joint)
-    posterior /= posterior.sum(axis=1, keepdims=True)
-    theta = posterior @ points
-    variance = posterior @ points**2 - theta**2
-    return AbilityEstimates(
-        theta=theta,
-        standard_error=np.sqrt(np.clip(variance, 0.0, None)),
-        response_count=answered.sum(axis=1).astype(np.int64),
-        method="eap",
+    return eap_for_columns(
+        table,
+        ItemColumns.of_bank(items),
+        quadrature=quadrature,
+        prior_mean=prior_mean,
+        prior_sd=prior_sd,
     )
 
 
@@ -108,46 +151,65 @@ def estimate_eap(
     return estimates.person(0)
 
 
-def _maximise_log_likelihood(table: FloatArray, items: ItemBank) -> FloatArray:
+def _log_likelihood_at(theta: FloatArray, table: FloatArray, columns: ItemColumns) -> FloatArray:
+    """Log-likelihood per person at theta of shape (persons, k): result (persons, k)."""
+    return log_likelihood(
+        theta[:, :, None],
+        table[:, None, :],
+        columns.a[:, None, :],
+        columns.b[:, None, :],
+        columns.c[:, None, :],
+    )
+
+
+def _maximise_log_likelihood(table: FloatArray, columns: ItemColumns) -> FloatArray:
     """Global maximiser on THETA_BOUNDS: grid search, then golden section around the best."""
     low, high = THETA_BOUNDS
     grid = np.arange(low, high + _GRID_STEP / 2, _GRID_STEP)
-    values = log_likelihood(grid[None, :, None], table[:, None, :], items.a, items.b, items.c)
+    values = _log_likelihood_at(np.broadcast_to(grid, (len(table), len(grid))), table, columns)
     best = grid[np.argmax(values, axis=1)]
     left = np.maximum(best - _GRID_STEP, low)
     right = np.minimum(best + _GRID_STEP, high)
     for _ in range(40):  # shrinks the bracket by 0.618^40, about 1e-9 of 0.2
-        inner_left = right - _GOLDEN * (right - left)
-        inner_right = left + _GOLDEN * (right - left)
-        at_left = log_likelihood(inner_left[:, None], table, items.a, items.b, items.c)
-        at_right = log_likelihood(inner_right[:, None], table, items.a, items.b, items.c)
-        move_right = at_right > at_left
-        left = np.where(move_right, inner_left, left)
-        right = np.where(move_right, right, inner_right)
+        inner = np.column_stack([right - _GOLDEN * (right - left), left + _GOLDEN * (right - left)])
+        at = _log_likelihood_at(inner, table, columns)
+        move_right = at[:, 1] > at[:, 0]
+        left = np.where(move_right, inner[:, 0], left)
+        right = np.where(move_right, right, inner[:, 1])
     result: FloatArray = (left + right) / 2.0
     return result
 
 
-def test_information(theta: FloatArray, table: FloatArray, items: ItemBank) -> FloatArray:
-    """Sum of the information of the items each person answered, at that person's theta."""
-    information = fisher_information(theta[:, None], items.a, items.b, items.c)
+def information_for_columns(
+    theta: FloatArray, table: FloatArray, columns: ItemColumns
+) -> FloatArray:
+    """Test information at each person's theta from the items that person answered."""
+    information = fisher_information(theta[:, None], columns.a, columns.b, columns.c)
     result: FloatArray = np.where(np.isnan(table), 0.0, information).sum(axis=1)
     return result
 
 
-def estimate_mle_many(responses: npt.ArrayLike, items: ItemBank) -> AbilityEstimates:
-    """Maximum-likelihood theta per row; SE = 1 / sqrt(information), inf with no information."""
-    table = _as_table(responses, items)
-    theta = _maximise_log_likelihood(table, items)
-    information = test_information(theta, table, items)
+def standard_error_from_information(information: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore"):
-        standard_error = np.where(information > 0, 1.0 / np.sqrt(information), np.inf)
+        result: FloatArray = np.where(information > 0, 1.0 / np.sqrt(information), np.inf)
+    return result
+
+
+def mle_for_columns(table: FloatArray, columns: ItemColumns) -> AbilityEstimates:
+    """Maximum-likelihood theta per row against aligned item columns."""
+    theta = _maximise_log_likelihood(table, columns)
+    information = information_for_columns(theta, table, columns)
     return AbilityEstimates(
         theta=theta,
-        standard_error=standard_error,
+        standard_error=standard_error_from_information(information),
         response_count=(~np.isnan(table)).sum(axis=1).astype(np.int64),
         method="mle",
     )
+
+
+def estimate_mle_many(responses: npt.ArrayLike, items: ItemBank) -> AbilityEstimates:
+    """Maximum-likelihood theta per row; SE = 1 / sqrt(information), inf with no information."""
+    return mle_for_columns(_as_table(responses, items), ItemColumns.of_bank(items))
 
 
 def estimate_mle(responses: npt.ArrayLike, items: ItemBank) -> AbilityEstimate:

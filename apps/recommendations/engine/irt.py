@@ -56,7 +56,7 @@ class ItemBank:
 
     @property
     def size(self) -> int:
-        return int(len(self.a))
+        return len(self.a)
 
     def subset(self, items: IntArray) -> "ItemBank":
         return ItemBank(a=self.a[items], b=self.b[items], c=self.c[items], skill=self.skill[items])

@@ -16,7 +16,7 @@ class Quadrature:
 
     @property
     def size(self) -> int:
-        return int(len(self.points))
+        return len(self.points)
 
 
 def gauss_hermite(n_points: int = 21) -> Quadrature:

@@ -32,7 +32,7 @@ class ResponseLog:
 
     @property
     def size(self) -> int:
-        return int(len(self.correct))
+        return len(self.correct)
 
     @classmethod
     def from_labels(
@@ -70,11 +70,11 @@ class PackedSequences:
 
     @property
     def n_steps(self) -> int:
-        return int(len(self.batch_sizes))
+        return len(self.batch_sizes)
 
     @property
     def n_sequences(self) -> int:
-        return int(len(self.lengths))
+        return len(self.lengths)
 
     @property
     def size(self) -> int:
