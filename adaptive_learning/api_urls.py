@@ -1,0 +1,7 @@
+"""Version 1 of the JSON API: one list per app, mounted at /api/v1/. Changes stay additive."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apps.accounts.api.urls")),
+]

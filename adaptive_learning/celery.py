@@ -1,0 +1,25 @@
+"""The Celery app and the default beat schedule.
+
+The schedule below is the default; ``manage.py sync_beat_schedule`` copies any entry that is
+missing into django-celery-beat's tables, where admins can change or disable it. Entries already
+in the database are left alone, so an admin's edits survive restarts and deploys.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adaptive_learning.settings.base")
+
+app = Celery("adaptive_learning")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Daily at 03:30: drop expired JWT refresh tokens from the outstanding/blacklist tables.
+    "flush-expired-tokens": {
+        "task": "apps.accounts.tasks.flush_expired_tokens",
+        "schedule": crontab(hour="3", minute="30"),
+    },
+}

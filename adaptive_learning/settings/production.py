@@ -1,0 +1,40 @@
+"""Production: base settings, plus refusal to start with an insecure configuration.
+
+Everything still comes from the environment; this module only hardens defaults and checks.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY, SIMPLE_JWT
+from .env import INSECURE_DEFAULT_SECRET_KEY, env
+
+
+def _refuse_insecure_configuration() -> None:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be false in production")
+    if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(set(SECRET_KEY)) < 5:
+        problems.append("SECRET_KEY must be set to a long random value (not the default)")
+    elif len(SECRET_KEY) < 50:
+        problems.append("SECRET_KEY must be at least 50 characters long")
+    if SIMPLE_JWT["SIGNING_KEY"] == INSECURE_DEFAULT_SECRET_KEY:
+        problems.append("JWT_SIGNING_KEY must not be the default key")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must list the site's host names (not '*')")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start: " + "; ".join(problems) + ".")
+
+
+_refuse_insecure_configuration()
+
+# TLS ends at the load balancer, which sets X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+ENVIRONMENT = "production"

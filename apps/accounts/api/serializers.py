@@ -1,0 +1,73 @@
+from rest_framework import serializers
+
+from ..models import Classroom, Role, User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=150, default=""
+    )
+    role = serializers.ChoiceField(
+        choices=[Role.LEARNER, Role.TEACHER],
+        default=Role.LEARNER,
+        help_text="learner (default) or teacher; admin accounts are created by admins.",
+    )
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "display_name", "role", "date_joined"]
+        read_only_fields = fields
+
+
+class MeUpdateInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class LogoutInputSerializer(serializers.Serializer):
+    refresh = serializers.CharField(help_text="The refresh token to revoke.")
+
+
+class ClassroomOutputSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    learner_count = serializers.IntegerField(read_only=True)
+    join_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Classroom
+        fields = ["id", "name", "owner", "join_code", "join_enabled", "learner_count", "created_at"]
+        read_only_fields = fields
+
+    def get_join_code(self, classroom: Classroom) -> str | None:
+        # The code is the teacher's to share; learners already inside don't need it.
+        user = self.context["request"].user
+        return (
+            classroom.join_code if (user.is_admin_role or classroom.owner_id == user.id) else None
+        )
+
+
+class ClassroomCreateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+
+
+class ClassroomUpdateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    join_enabled = serializers.BooleanField(required=False)
+
+
+class ClassroomJoinInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32, help_text="The join code the teacher shared.")
+
+
+class ClassroomLearnerOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name"]
+        read_only_fields = fields

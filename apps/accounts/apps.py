@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and classrooms"
+
+    def ready(self) -> None:
+        from apps.core.metrics import register_gauge_provider
+
+        from .selectors import user_count_gauges
+
+        register_gauge_provider(user_count_gauges)

@@ -1,0 +1,95 @@
+"""One error shape for every API 4xx: ``{"error": {"code", "message", "fields"}}``.
+
+``message`` always names the offending field(s) so a client can show it as is; ``fields`` maps
+each field (dotted for nested input, e.g. ``choices.0.text``) to its messages.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApplicationError(Exception):
+    """A business rule said no. Services raise it; the API turns it into a 400 (or ``status``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        fields: dict[str, list[str]] | None = None,
+        status_code: int = status.HTTP_400_BAD_REQUEST,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fields = fields or {}
+        self.status_code = status_code
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error detail into ``{"a.b.0.c": ["msg", ...]}``."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = key if not prefix else f"{prefix}.{key}"
+            if key == "non_field_errors" and not prefix:
+                name = "non_field_errors"
+            flat.update(flatten_errors(value, name))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(v, dict | list) for v in detail):
+            return {prefix or "non_field_errors": [str(v) for v in detail]}
+        flat = {}
+        for index, value in enumerate(detail):
+            if value:
+                flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def _message_from_fields(fields: dict[str, list[str]]) -> str:
+    parts = []
+    for name, messages in fields.items():
+        text = " ".join(messages)
+        parts.append(text if name == "non_field_errors" else f"{name}: {text}")
+    return " ".join(parts) or "Invalid input."
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, ApplicationError):
+        message = exc.message
+        if exc.fields and not any(name in message for name in exc.fields):
+            message = f"{message} ({_message_from_fields(exc.fields)})"
+        return Response(error_body(exc.code, message, exc.fields), status=exc.status_code)
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: let Django log it and answer 500
+
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten_errors(exc.detail)
+        response.data = error_body("validation_error", _message_from_fields(fields), fields)
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else str(exc)
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        response.data = error_body(str(code), message)
+    return response
