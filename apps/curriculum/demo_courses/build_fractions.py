@@ -1749,6 +1749,8 @@ def items_comparing_like_fractions():
 
 def _and_list(nums) -> str:
     nums = [str(x) for x in nums]
+    if len(nums) == 1:
+        return nums[0]
     return ", ".join(nums[:-1]) + " and " + nums[-1]
 
 
@@ -1768,7 +1770,7 @@ def items_factors_and_multiples():
         big = max(nums)
         stem = f"What is the lowest common multiple (LCM) of {_and_list(nums)}?"
         hints = [
-            f"List the multiples of the biggest number, {big}: {big}, {2 * big}, {3 * big}, …",
+            f"List the multiples of the biggest number, {big}, in order.",
             "Stop at the first multiple that "
             + ("all the other numbers divide" if len(nums) > 2 else f"{min(nums)} divides")
             + " exactly.",
@@ -2445,7 +2447,8 @@ def items_improper_to_mixed():
 
     def conv_text(n, d):
         q, r = divmod(n, d)
-        text = f"`{n} ÷ {d} = {q} r {r}`, so there are {q} wholes and {r} {units(d)} left over:"
+        part = UNIT_WORDS[d][0] if r == 1 else units(d)
+        text = f"`{n} ÷ {d} = {q} r {r}`, so there are {q} wholes and {r} {part} left over:"
         text += f" `{n}/{d} = {q} {r}/{d}`."
         g = gcd(r, d)
         if g > 1:
