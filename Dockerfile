@@ -44,7 +44,9 @@ RUN rm -rf tests bench \
        DJANGO_SETTINGS_MODULE=adaptive_learning.settings.base \
        STATIC_ROOT=/src/staticfiles \
        python manage.py collectstatic --noinput \
-    && python -m compileall -q -j 0 /src
+    && python -m compileall -q -j 0 /src \
+    && rm -rf /src/var && mkdir /src/var
+# Settings create var/ on import; it must already exist when the root filesystem is read-only.
 
 FROM base AS production
 ARG GIT_SHA=unknown

@@ -35,7 +35,7 @@ access_log_format = (
 )
 
 
-def on_starting(server):  # noqa: ARG001 - gunicorn hook signature
+def on_starting(server):
     """Start from an empty metrics directory: files of a previous run would skew counters."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
@@ -43,7 +43,7 @@ def on_starting(server):  # noqa: ARG001 - gunicorn hook signature
         Path(directory).mkdir(parents=True, exist_ok=True)
 
 
-def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
+def child_exit(server, worker):
     """Drop the live-gauge files of a worker that exited (recycled, crashed or scaled down)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)

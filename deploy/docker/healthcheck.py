@@ -26,7 +26,7 @@ def main() -> int:
     try:
         with urllib.request.urlopen(request, timeout=4) as response:  # noqa: S310 - fixed URL
             return 0 if response.status == 200 else 1
-    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as error:
         print(f"healthcheck failed: {error}", file=sys.stderr)
         return 1
 
