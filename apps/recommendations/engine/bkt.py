@@ -21,6 +21,7 @@ This module is the cheap scalar path used when one answer is submitted; `bkt_fit
 vectorised fitting and `bkt_replay` recomputes posteriors from a whole log.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .arrays import PROBABILITY_FLOOR
@@ -106,3 +107,23 @@ def bkt_update_posterior(params: BktParams, posterior: BktPosterior, correct: bo
 def bkt_initial_posterior(params: BktParams) -> BktPosterior:
     """The posterior of a learner who has not answered anything on the skill yet."""
     return BktPosterior(p_known=params.prior, evidence_count=0)
+
+
+def bkt_update_item(
+    *,
+    params_by_skill: Mapping[str, BktParams],
+    posteriors: Mapping[str, BktPosterior],
+    item_skills: Sequence[str],
+    correct: bool,
+) -> dict[str, BktPosterior]:
+    """One answer to an item tagged with several skills: update each skill's posterior.
+
+    A skill with no stored posterior starts from its prior. Returns the new posteriors of the
+    item's skills only.
+    """
+    updated = {}
+    for skill in item_skills:
+        params = params_by_skill[skill]
+        current = posteriors.get(skill) or bkt_initial_posterior(params)
+        updated[skill] = bkt_update_posterior(params, current, correct)
+    return updated

@@ -188,7 +188,8 @@ def _best_restart(state: _EmState) -> _EmState:
     rows = np.arange(len(best))
 
     def pick(values: FloatArray) -> FloatArray:
-        return values[rows, best][:, None]
+        picked: FloatArray = values[rows, best][:, None]
+        return picked
 
     return _EmState(
         params={name: pick(value) for name, value in state.params.items()},

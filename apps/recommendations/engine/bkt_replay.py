@@ -81,7 +81,7 @@ def replay_bkt(log: ResponseLog, params: Sequence[BktParams]) -> BktReplay:
     _, first_row = np.unique(sequence_of_row, return_index=True)
     log_likelihood = np.bincount(
         skill_of_packed, weights=np.log(forward.normaliser[:, 0]), minlength=n_skills
-    )
+    ).astype(np.float64)
     return BktReplay(
         p_correct=p_correct[packed.packed_of_row],
         p_known_before=q[packed.packed_of_row],

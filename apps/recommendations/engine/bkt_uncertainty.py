@@ -42,7 +42,7 @@ def _sequence_scores(
     gamma_first = gamma[:n_sequences]
 
     def per_rank(ranks: IntArray, values: FloatArray) -> FloatArray:
-        return np.bincount(ranks, weights=values, minlength=n_sequences)
+        return np.bincount(ranks, weights=values, minlength=n_sequences).astype(np.float64)
 
     scores = np.column_stack(
         [
@@ -67,7 +67,7 @@ def standard_errors(
     scores, rank_log_likelihood = _sequence_scores(data, params, with_forget=options.fit_forget)
     group_log_likelihood = np.bincount(
         data.group_of_rank, weights=rank_log_likelihood, minlength=n_groups
-    )
+    ).astype(np.float64)
     order = np.argsort(data.group_of_rank, kind="stable")
     boundaries = np.searchsorted(data.group_of_rank[order], np.arange(n_groups + 1))
     results = []

@@ -39,7 +39,8 @@ class ItemParams:
         if self.fixed_c is not None:
             return self.fixed_c
         low, high = bounds
-        return low + (high - low) * expit(self.z)
+        guessing: FloatArray = low + (high - low) * expit(self.z)
+        return guessing
 
     def vector(self) -> FloatArray:
         columns = [self.a, self.d] if self.fixed_c is not None else [self.a, self.d, self.z]
@@ -52,7 +53,8 @@ def response_probability(
     """P (items, points)."""
     c = params.guessing(bounds)[:, None]
     logistic = expit(params.a[:, None] * points[None, :] + params.d[:, None])
-    return np.clip(c + (1.0 - c) * logistic, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+    p: FloatArray = np.clip(c + (1.0 - c) * logistic, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
+    return p
 
 
 def posterior_weights(

@@ -61,7 +61,7 @@ def _covariance_blocks(scores: FloatArray, count: FloatArray) -> FloatArray:
         flat = scores.reshape(n_patterns, n_items * n_params)
         covariance = np.linalg.pinv(flat.T @ (flat * count[:, None]))
         blocks = covariance.reshape(n_items, n_params, n_items, n_params)
-        return np.einsum("jkjl->jkl", blocks)
+        return np.asarray(np.einsum("jkjl->jkl", blocks), dtype=np.float64)
     information = np.einsum("ijk,ijl,i->jkl", scores, scores, count)
     return np.asarray(np.linalg.pinv(information), dtype=np.float64)
 

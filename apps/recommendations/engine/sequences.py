@@ -9,11 +9,14 @@ of the recursion is a contiguous slice (the layout PyTorch calls a packed sequen
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from .arrays import BoolArray, IntArray, as_int_array
+
+ScalarT = TypeVar("ScalarT", bound=np.generic)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -56,6 +59,33 @@ class ResponseLog:
         )
 
 
+def log_from_item_responses(
+    *,
+    learner: IntArray,
+    item: IntArray,
+    correct: BoolArray,
+    skills_of_item: Sequence[Sequence[int]],
+    learner_names: tuple[str, ...],
+    skill_names: tuple[str, ...],
+) -> ResponseLog:
+    """One row per (response, skill of its item): an item tagged with several skills is
+    evidence for each of them. Rows keep the time order of the responses."""
+    tag_counts = np.array([len(tags) for tags in skills_of_item], dtype=np.int64)
+    tag_starts = np.cumsum(tag_counts) - tag_counts
+    flat_tags = np.array([skill for tags in skills_of_item for skill in tags], dtype=np.int64)
+    per_response = tag_counts[item]
+    response_of_row = np.repeat(np.arange(len(item)), per_response)
+    row_starts = np.cumsum(per_response) - per_response
+    within = np.arange(len(response_of_row)) - row_starts[response_of_row]
+    return ResponseLog(
+        learner=learner[response_of_row],
+        skill=flat_tags[tag_starts[item[response_of_row]] + within],
+        correct=correct[response_of_row],
+        learner_names=learner_names,
+        skill_names=skill_names,
+    )
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class PackedSequences:
     """Time-major layout of many sequences; see the module docstring."""
@@ -80,7 +110,7 @@ class PackedSequences:
     def size(self) -> int:
         return int(self.offsets[-1])
 
-    def to_packed(self, row_values: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+    def to_packed(self, row_values: npt.NDArray[ScalarT]) -> npt.NDArray[ScalarT]:
         """Reorder per-row values (first axis) into packed order."""
         packed = np.empty_like(row_values)
         packed[self.packed_of_row] = row_values
