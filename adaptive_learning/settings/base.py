@@ -228,8 +228,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": _queue_dir,
         "processed_folder": str(CELERY_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(CELERY_DIR / "control"),
     }
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (CELERY_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

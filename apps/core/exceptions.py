@@ -21,14 +21,15 @@ class ApplicationError(Exception):
         self,
         message: str,
         *,
-        code: str = "invalid",
+        code: str | None = None,
         fields: dict[str, list[str]] | None = None,
         status_code: int = status.HTTP_400_BAD_REQUEST,
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code
         self.fields = fields or {}
+        # Field problems share the code of serializer validation errors, so clients branch once.
+        self.code = code or ("validation_error" if self.fields else "invalid")
         self.status_code = status_code
 
 
