@@ -1,0 +1,66 @@
+"""Mastery states from BKT and FSRS together, with their uncertainty."""
+
+import numpy as np
+import pytest
+
+from apps.recommendations.engine.mastery import (
+    MASTERY_STATES,
+    MasteryPolicy,
+    MasteryState,
+    assess_mastery,
+    credible_interval,
+    mastery_codes,
+)
+
+
+@pytest.mark.parametrize(
+    ("p_known", "evidence", "recall", "state"),
+    [
+        (0.3, 0, None, MasteryState.NOT_STARTED),
+        (0.6, 4, 0.95, MasteryState.LEARNING),
+        (0.97, 12, 0.9, MasteryState.MASTERED),
+        (0.97, 12, 0.5, MasteryState.NEEDS_REVIEW),
+        (0.97, 12, None, MasteryState.MASTERED),
+        (0.95, 12, 0.8, MasteryState.MASTERED),  # both thresholds are inclusive
+    ],
+)
+def test_state_combines_bkt_and_retrievability(
+    p_known: float, evidence: int, recall: float | None, state: MasteryState
+) -> None:
+    estimate = assess_mastery(p_known=p_known, evidence_count=evidence, retrievability=recall)
+    assert estimate.state == state
+    assert estimate.evidence_count == evidence
+
+
+def test_interval_narrows_as_evidence_accumulates() -> None:
+    low, high = credible_interval([0.9, 0.9, 0.9], [2, 10, 40])
+    widths = high - low
+    assert np.all(np.diff(widths) < 0)
+    assert np.all((low < 0.9) & (high > 0.9))
+
+
+def test_interval_is_beta_jeffreys_quantiles() -> None:
+    from scipy.stats import beta
+
+    low, high = credible_interval([0.7], [10], mass=0.9)
+    assert low[0] == pytest.approx(beta.ppf(0.05, 7.5, 3.5))
+    assert high[0] == pytest.approx(beta.ppf(0.95, 7.5, 3.5))
+
+
+def test_vectorised_codes_agree_with_the_scalar_form() -> None:
+    policy = MasteryPolicy(p_known_threshold=0.9, min_retrievability=0.7)
+    p = np.array([0.2, 0.95, 0.95, 0.5])
+    evidence = np.array([0, 3, 3, 8])
+    recall = np.array([np.nan, 0.9, 0.3, 0.99])
+    codes = mastery_codes(p, evidence, recall, policy)
+    scalar = [
+        assess_mastery(
+            p_known=float(p[i]),
+            evidence_count=int(evidence[i]),
+            retrievability=None if np.isnan(recall[i]) else float(recall[i]),
+            policy=policy,
+        ).state
+        for i in range(4)
+    ]
+    assert [MASTERY_STATES[code] for code in codes] == scalar
+    assert scalar == ["not_started", "mastered", "needs_review", "learning"]
