@@ -99,7 +99,7 @@ def read_response_log(path: str | Path) -> ResponseLog:
     if len(bad):
         raise EngineInputError(
             path,
-            f"expected 0 or 1, found {correct[bad[0]]!r}",
+            f"expected 0 or 1, found {str(correct[bad[0]])!r}",
             row=numbers[bad[0]],
             column="correct",
         )
@@ -140,7 +140,7 @@ def read_response_table(path: str | Path) -> ResponseTable:
         row, column = int(bad[0][0]), int(bad[0][1])
         raise EngineInputError(
             path,
-            f"expected 0, 1 or blank, found {table[row, column]!r}",
+            f"expected 0, 1 or blank, found {str(table[row, column])!r}",
             row=numbers[row],
             column=names[column],
         )

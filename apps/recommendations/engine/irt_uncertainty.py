@@ -84,6 +84,9 @@ def item_estimates(
         sigmoid_z = expit(params.z)
         slope = (high - low) * sigmoid_z * (1.0 - sigmoid_z)
         se_c = np.abs(slope) * np.sqrt(np.clip(blocks[:, 2, 2], 0.0, None))
+        # On a bound the delta method gives 0, which would read as certainty: report NaN.
+        guessing = params.guessing(bounds)
+        se_c = np.where((guessing - low < 1e-4) | (high - guessing < 1e-4), np.nan, se_c)
     else:
         se_c = np.full(len(a), np.nan)
     return ItemEstimates(
