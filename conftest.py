@@ -87,9 +87,24 @@ def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:  # ty
     log_path = REPO / "var" / "test-celery-worker.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "adaptive_learning", "worker", "--pool=solo",
-             "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "INFO"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "adaptive_learning",
+                "worker",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "INFO",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + 90

@@ -49,7 +49,9 @@ def test_register_can_create_a_teacher_but_never_an_admin(api_client):
         ({"username": "x" * 151, "password": "a sturdy passphrase"}, "username"),
     ],
 )
-def test_register_bad_input_is_a_400_naming_the_field_and_creates_nothing(api_client, payload, field):
+def test_register_bad_input_is_a_400_naming_the_field_and_creates_nothing(
+    api_client, payload, field
+):
     response = api_client.post(reverse("api-register"), payload)
     body = response.json()
     assert response.status_code == 400

@@ -2,13 +2,13 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Classroom, Enrollment
+from conftest import client_for
 from tests.accounts.factories import (
     AdminFactory,
     ClassroomFactory,
     EnrollmentFactory,
     LearnerFactory,
 )
-from conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,13 @@ def world():
     theirs = ClassroomFactory(name="Theirs")
     inside = EnrollmentFactory(classroom=mine).learner
     return {
-        "teacher": mine.owner, "other_teacher": theirs.owner, "mine": mine, "theirs": theirs,
-        "inside": inside, "outside": LearnerFactory(), "admin": AdminFactory(),
+        "teacher": mine.owner,
+        "other_teacher": theirs.owner,
+        "mine": mine,
+        "theirs": theirs,
+        "inside": inside,
+        "outside": LearnerFactory(),
+        "admin": AdminFactory(),
     }
 
 
@@ -33,8 +38,10 @@ def test_anonymous_gets_401_everywhere(world):
     client = client_for(None)
     pk = world["mine"].pk
     for method, url in [
-        ("get", reverse("api-classrooms")), ("post", reverse("api-classrooms")),
-        ("get", reverse("api-classroom", args=[pk])), ("patch", reverse("api-classroom", args=[pk])),
+        ("get", reverse("api-classrooms")),
+        ("post", reverse("api-classrooms")),
+        ("get", reverse("api-classroom", args=[pk])),
+        ("patch", reverse("api-classroom", args=[pk])),
         ("post", reverse("api-classroom-join")),
         ("post", reverse("api-classroom-regenerate-code", args=[pk])),
         ("get", reverse("api-classroom-learners", args=[pk])),
@@ -53,9 +60,10 @@ def test_list_is_scoped_by_role(world):
 def test_learners_do_not_see_join_codes(world):
     url = reverse("api-classrooms")
     assert client_for(world["inside"]).get(url).json()["results"][0]["join_code"] is None
-    assert client_for(world["teacher"]).get(url).json()["results"][0]["join_code"] == world[
-        "mine"
-    ].join_code
+    assert (
+        client_for(world["teacher"]).get(url).json()["results"][0]["join_code"]
+        == world["mine"].join_code
+    )
 
 
 def test_teacher_creates_a_classroom_learner_cannot(world):

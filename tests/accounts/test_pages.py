@@ -21,8 +21,13 @@ def test_home_redirects_anonymous_visitors_to_login(client):
 def test_sign_up_logs_the_new_learner_in(client):
     response = client.post(
         reverse("signup"),
-        {"username": "noor", "email": "", "password1": "plenty of words here",
-         "password2": "plenty of words here", "role": "learner"},
+        {
+            "username": "noor",
+            "email": "",
+            "password1": "plenty of words here",
+            "password2": "plenty of words here",
+            "role": "learner",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -33,8 +38,12 @@ def test_sign_up_logs_the_new_learner_in(client):
 def test_sign_up_with_mismatched_passwords_shows_the_error_and_creates_nothing(client):
     response = client.post(
         reverse("signup"),
-        {"username": "noor", "password1": "plenty of words here", "password2": "different words",
-         "role": "learner"},
+        {
+            "username": "noor",
+            "password1": "plenty of words here",
+            "password2": "different words",
+            "role": "learner",
+        },
     )
     assert response.status_code == 400
     assert b"The two passwords differ." in response.content
@@ -76,8 +85,11 @@ def test_password_change(client):
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a brand new passphrase",
-         "new_password2": "a brand new passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -144,7 +156,9 @@ def test_admin_site_lists_users_and_classrooms_with_search(client):
 
     ClassroomFactory(name="Findable class")
     client.force_login(AdminFactory())
-    users = client.get(reverse("admin:accounts_user_changelist"), {"q": "teacher", "role": "teacher"})
+    users = client.get(
+        reverse("admin:accounts_user_changelist"), {"q": "teacher", "role": "teacher"}
+    )
     rooms = client.get(reverse("admin:accounts_classroom_changelist"), {"q": "Findable"})
     assert users.status_code == 200 and rooms.status_code == 200
     assert b"Findable class" in rooms.content

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_user_create_makes_a_learner_by_default():
     user = services.user_create(username="ada", password="correct horse battery")
     assert (user.role, user.is_staff, user.check_password("correct horse battery")) == (
-        Role.LEARNER, False, True,
+        Role.LEARNER,
+        False,
+        True,
     )
 
 

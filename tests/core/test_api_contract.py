@@ -12,8 +12,20 @@ from tests.core.helpers import REPO
 def test_schema_generates_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--fail-on-warn", "--validate", "--file", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--fail-on-warn",
+            "--validate",
+            "--file",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "/api/v1/auth/token/" in out.read_text()

@@ -10,9 +10,13 @@ from apps.accounts.models import Classroom, Enrollment, User
 def test_seed_demo_creates_the_demo_accounts_and_is_idempotent():
     call_command("seed_demo")
     call_command("seed_demo")
-    users = {u.username: u for u in User.objects.filter(username__in=["learner", "teacher", "admin"])}
+    users = {
+        u.username: u for u in User.objects.filter(username__in=["learner", "teacher", "admin"])
+    }
     assert {name: u.role for name, u in users.items()} == {
-        "learner": "learner", "teacher": "teacher", "admin": "admin",
+        "learner": "learner",
+        "teacher": "teacher",
+        "admin": "admin",
     }
     assert all(u.check_password("demo-password") for u in users.values())
     assert users["admin"].is_staff and users["admin"].is_superuser

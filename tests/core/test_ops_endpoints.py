@@ -66,7 +66,7 @@ def test_ready_names_a_dead_broker():
 
 def test_a_dead_cache_does_not_break_pages():
     # django-redis fails open: pages still render when Redis is gone.
-    status, body = get_in_fresh_process(
+    status, _ = get_in_fresh_process(
         "/health", {"REDIS_URL": DEAD_REDIS, "CELERY_BROKER_URL": "filesystem://"}
     )
     assert status == 200

@@ -45,7 +45,11 @@ def test_production_starts_with_a_good_config():
 def test_check_deploy_is_clean_under_production_variables():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env={**run_env(), **GOOD}, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env={**run_env(), **GOOD},
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,5 +1,4 @@
 # The parser reads the real multiplication, division and minus signs used in stems.
-# ruff: noqa: RUF001, RUF002
 """Checks for the demo "Fractions" course (apps/curriculum/demo_courses/fractions.json).
 
 Plain pytest, no Django.  Besides structural checks of the course exchange format, every

@@ -1,5 +1,4 @@
 # Learner-facing maths text uses the real multiplication and division signs, not x.
-# ruff: noqa: RUF001, RUF002
 """Build the demo "Fractions" course in the course exchange format (version 1).
 
 Run from the repository root::
