@@ -158,3 +158,25 @@ def calibrate_irt(
         converged=converged,
         model=options.model,
     )
+
+
+def marginal_log_likelihood(
+    responses: npt.ArrayLike,
+    *,
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    c: npt.ArrayLike | None = None,
+    quadrature: Quadrature | None = None,
+) -> float:
+    """Marginal log-likelihood of a persons x items table under given item parameters.
+
+    Scores calibrations from other programs on the same quadrature (benchmarks, tests).
+    """
+    table = as_float_array(responses)
+    slopes, difficulties = as_float_array(a), as_float_array(b)
+    guessing = np.zeros(len(slopes)) if c is None else as_float_array(c)
+    params = ItemParams(a=slopes, d=-slopes * difficulties, z=guessing, fixed_c=guessing)
+    rule = quadrature or equally_spaced()
+    probabilities = response_probability(params, rule.points, (0.0, 1.0))
+    _, log_likelihood = posterior_weights(distinct_patterns(table), probabilities, rule)
+    return log_likelihood

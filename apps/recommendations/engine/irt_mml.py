@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import expit
 
 from .arrays import PROBABILITY_FLOOR, FloatArray
 from .quadrature import Quadrature
@@ -61,10 +61,15 @@ def posterior_weights(
     patterns: Patterns, p: FloatArray, quadrature: Quadrature
 ) -> tuple[FloatArray, float]:
     """Posterior weights (patterns, points) and the marginal log-likelihood."""
-    wrong = patterns.observed - patterns.correct
-    log_joint = patterns.correct @ np.log(p) + wrong @ np.log1p(-p) + np.log(quadrature.weights)
-    log_marginal = logsumexp(log_joint, axis=1)
-    posterior = np.exp(log_joint - log_marginal[:, None])
+    log_wrong = np.log1p(-p)
+    # correct log P + (observed - correct) log(1 - P), as two products with the pattern tables
+    log_joint = patterns.correct @ (np.log(p) - log_wrong) + patterns.observed @ log_wrong
+    log_joint += np.log(quadrature.weights)
+    peak = log_joint.max(axis=1, keepdims=True)
+    posterior = np.exp(log_joint - peak)
+    total = posterior.sum(axis=1, keepdims=True)
+    posterior /= total
+    log_marginal = np.log(total[:, 0]) + peak[:, 0]
     return posterior, float(patterns.count @ log_marginal)
 
 
