@@ -230,7 +230,8 @@ class S3Storage:
         except ClientError as error:
             raise BackupError(f"No backup {self.url(name)} ({error})") from error
         self.client.download_file(self.bucket, self.prefix + name, str(destination))
-        return head.get("Metadata", {}).get("sha256")
+        checksum = head.get("Metadata", {}).get("sha256")
+        return str(checksum) if checksum else None
 
 
 def _s3_client() -> Any:
