@@ -18,7 +18,7 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # The heartbeat files must live on a writable path: the root filesystem is read-only.
-worker_tmp_dir = "/tmp"
+worker_tmp_dir = "/tmp"  # noqa: S108 - per-pod emptyDir, nothing shared
 reload = os.environ.get("GUNICORN_RELOAD", "false").lower() in {"1", "true", "yes"}
 # Only the ALB (and kubelet probes) reach the pods; NetworkPolicy enforces that.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

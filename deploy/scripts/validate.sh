@@ -182,6 +182,8 @@ django_check_deploy() {
 check "helm lint --strict (every values file)" helm_lint
 check "helm template (every values file)" helm_render
 check "kubernetes-validate --strict (${KUBE_VERSIONS[*]})" kube_validate
+check "rendered manifests meet the deployment policy (check_manifests.py)" \
+  "$TOOLS/venv/bin/python" deploy/scripts/check_manifests.py "$RENDERED"
 check "chart's PrometheusRule copy matches alerts.yml" alerts_copy_in_chart
 check "hadolint Dockerfile" hadolint Dockerfile
 check "actionlint .github/workflows" actionlint .github/workflows/ci-cd.yml
