@@ -4,7 +4,8 @@
 #   /app/deploy/docker/start-worker  Celery worker
 #   /app/deploy/docker/start-beat    Celery beat (run exactly one)
 #   /app/deploy/docker/migrate       database migrations (a one-shot job)
-# Targets: production (default, last stage built by CI), development, testing.
+# Targets (the document's stages): base, builder, production, development, testing.
+# Build with --target production (CI does): without --target docker builds the last, testing.
 # The Debian release is pinned so that the PostgreSQL client major (17 on trixie) is predictable:
 # pg_dump must be at least as new as the server it dumps.
 ARG PYTHON_IMAGE=python:3.11-slim-trixie
@@ -51,7 +52,6 @@ RUN rm -rf tests bench \
 FROM base AS production
 ARG GIT_SHA=unknown
 LABEL org.opencontainers.image.title="adaptive-learning" \
-      org.opencontainers.image.source="https://github.com/adaptive-learning/adaptive-learning" \
       org.opencontainers.image.revision="${GIT_SHA}"
 COPY --from=builder /opt/venv /opt/venv
 # Owned by root and not writable by the app user: the code is read-only even without
