@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.accounts.factories import AdminFactory, LearnerFactory, TeacherFactory
+from tests.helpers import client_for
 
 REPO = Path(__file__).resolve().parent
 
@@ -44,15 +44,6 @@ def admin_user(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
-    """An API client that authenticates the way mobile clients do: a JWT bearer token."""
-    client = APIClient()
-    if user is not None:
-        token = RefreshToken.for_user(user).access_token
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
 
 
 @pytest.fixture

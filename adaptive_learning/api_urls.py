@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.curriculum.api.urls")),
 ]

@@ -2,13 +2,13 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Classroom, Enrollment
-from conftest import client_for
 from tests.accounts.factories import (
     AdminFactory,
     ClassroomFactory,
     EnrollmentFactory,
     LearnerFactory,
 )
+from tests.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
