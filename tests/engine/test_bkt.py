@@ -146,3 +146,9 @@ def test_log_from_item_responses_expands_multi_skill_items_in_time_order() -> No
     assert log.learner.tolist() == [0, 0, 1, 0]
     assert log.skill.tolist() == [0, 2, 0, 1]
     assert log.correct.tolist() == [True, True, False, True]
+
+
+def test_posterior_interval_narrows_with_evidence() -> None:
+    few = BktPosterior(p_known=0.9, evidence_count=2).interval()
+    many = BktPosterior(p_known=0.9, evidence_count=40).interval()
+    assert few[0] < many[0] < 0.9 < many[1] < few[1]

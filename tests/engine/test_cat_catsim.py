@@ -14,14 +14,15 @@ from apps.recommendations.engine.cat import CatConfig, next_ability, select_next
 from apps.recommendations.engine.cat_simulation import simulate_cat
 from apps.recommendations.engine.irt import ItemBank, probability
 
-catsim_simulation = pytest.importorskip(
+pytest.importorskip(
     "catsim.simulation", reason="catsim is a test-only reference: see requirements-ref.txt"
 )
-from catsim.estimation import NumericalSearchEstimator  # noqa: E402
-from catsim.initialization import FixedPointInitializer  # noqa: E402
-from catsim.item_bank import ItemBank as CatsimBank  # noqa: E402
-from catsim.selection import MaxInfoSelector  # noqa: E402
-from catsim.stopping import MinErrorStopper  # noqa: E402
+from catsim.estimation import NumericalSearchEstimator
+from catsim.initialization import FixedPointInitializer
+from catsim.item_bank import ItemBank as CatsimBank
+from catsim.selection import MaxInfoSelector
+from catsim.simulation import Simulator
+from catsim.stopping import MinErrorStopper
 
 SEED = 3
 
@@ -41,9 +42,9 @@ def abilities() -> np.ndarray:
 
 def run_catsim(
     bank: ItemBank, abilities: np.ndarray, *, se_target: float, max_items: int
-) -> catsim_simulation.Simulator:
+) -> Simulator:
     items = np.column_stack([bank.a, bank.b, bank.c, np.ones(bank.size)])
-    simulator = catsim_simulation.Simulator(CatsimBank(items), abilities, seed=SEED)
+    simulator = Simulator(CatsimBank(items), abilities, seed=SEED)
     simulator.simulate(
         FixedPointInitializer(0.0),
         MaxInfoSelector(),
@@ -54,7 +55,7 @@ def run_catsim(
 
 
 @pytest.fixture(scope="module")
-def reference_with_se_stop(bank: ItemBank, abilities: np.ndarray) -> catsim_simulation.Simulator:
+def reference_with_se_stop(bank: ItemBank, abilities: np.ndarray) -> Simulator:
     return run_catsim(bank, abilities, se_target=0.35, max_items=30)
 
 
@@ -76,7 +77,7 @@ def test_fixed_length_tests_match_catsim_item_for_item(
 
 
 def test_hot_path_with_se_stopping_matches_catsim(
-    bank: ItemBank, abilities: np.ndarray, reference_with_se_stop: catsim_simulation.Simulator
+    bank: ItemBank, abilities: np.ndarray, reference_with_se_stop: Simulator
 ) -> None:
     # given catsim's run with SE < 0.35 or 30 items
     reference = reference_with_se_stop
@@ -121,7 +122,7 @@ def test_hot_path_with_se_stopping_matches_catsim(
 
 
 def test_batch_simulation_with_se_stopping_agrees_statistically(
-    bank: ItemBank, abilities: np.ndarray, reference_with_se_stop: catsim_simulation.Simulator
+    bank: ItemBank, abilities: np.ndarray, reference_with_se_stop: Simulator
 ) -> None:
     # Different random numbers (examinees are tested side by side), same design.
     reference = reference_with_se_stop

@@ -91,7 +91,7 @@ def test_predict_bkt_names_a_skill_without_parameters(log_csv: Path, tmp_path: P
     params.write_text(
         '{"skills": {"skill0": {"prior": 0.3, "learn": 0.1, "guess": 0.2, "slip": 0.1}}}'
     )
-    with pytest.raises(CommandError, match="skill 'skill1' .* has no parameters"):
+    with pytest.raises(CommandError, match=r"skill 'skill1' .* has no parameters"):
         run("predict_bkt", "--params", str(params), "--csv", str(log_csv))
 
 

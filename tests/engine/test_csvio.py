@@ -55,7 +55,7 @@ def test_bad_logs_name_the_row_and_column(tmp_path: Path, text: str, message: st
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(EngineInputError, match="missing.csv: file not found"):
+    with pytest.raises(EngineInputError, match=r"missing\.csv: file not found"):
         read_response_log(tmp_path / "missing.csv")
 
 

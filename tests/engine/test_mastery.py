@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
+from apps.recommendations.engine.bkt import credible_interval
 from apps.recommendations.engine.mastery import (
     MASTERY_STATES,
     MasteryPolicy,
     MasteryState,
     assess_mastery,
-    credible_interval,
     mastery_codes,
 )
 

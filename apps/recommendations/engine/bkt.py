@@ -24,7 +24,11 @@ vectorised fitting and `bkt_replay` recomputes posteriors from a whole log.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .arrays import PROBABILITY_FLOOR
+import numpy as np
+import numpy.typing as npt
+from scipy.special import betaincinv
+
+from .arrays import PROBABILITY_FLOOR, FloatArray, as_float_array
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,29 @@ class BktPosterior:
 
     p_known: float
     evidence_count: int
+
+    def interval(self, mass: float = 0.9) -> tuple[float, float]:
+        """How settled p_known is: see `credible_interval`."""
+        low, high = credible_interval([self.p_known], [self.evidence_count], mass)
+        return float(low[0]), float(high[0])
+
+
+def credible_interval(
+    p_known: npt.ArrayLike, evidence_count: npt.ArrayLike, mass: float = 0.9
+) -> tuple[FloatArray, FloatArray]:
+    """Central `mass` interval of Beta(n p + 1/2, n (1 - p) + 1/2), vectorised.
+
+    P(known) is the probability of a binary state, not an estimate of a rate, so it has no
+    sampling error of its own. This Jeffreys-style interval summarises how settled it is:
+    wide after 2 answers, narrow after 40. A heuristic, stated as such.
+    """
+    p = np.clip(as_float_array(p_known), 0.0, 1.0)
+    n = np.maximum(as_float_array(evidence_count), 0.0)
+    alpha, beta = n * p + 0.5, n * (1.0 - p) + 0.5
+    tail = (1.0 - mass) / 2.0
+    low: FloatArray = betaincinv(alpha, beta, tail)
+    high: FloatArray = betaincinv(alpha, beta, 1.0 - tail)
+    return low, high
 
 
 def bkt_predict_correct(params: BktParams, p_known: float) -> float:

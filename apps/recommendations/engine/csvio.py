@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -19,6 +19,12 @@ from .sequences import ResponseLog
 
 LOG_COLUMNS = ("learner", "skill", "correct")
 _MISSING = ("", "NA", "na", "NaN", "nan")
+
+
+class TextSink(Protocol):
+    """Anything with write(str): a file, io.StringIO, a management command's stdout."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 class EngineInputError(ValueError):
@@ -182,7 +188,7 @@ def read_bkt_params(path: str | Path) -> dict[str, BktParams]:
     }
 
 
-def write_rows(stream: IO[str], header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def write_rows(stream: TextSink, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import betaincinv
 
-from .arrays import FloatArray, IntArray, as_float_array
+from .arrays import IntArray, as_float_array
+from .bkt import credible_interval
 
 
 class MasteryState(StrEnum):
@@ -53,19 +53,6 @@ class MasteryEstimate:
     interval_high: float
     evidence_count: int
     retrievability: float | None  # None when the skill has no memory card yet
-
-
-def credible_interval(
-    p_known: npt.ArrayLike, evidence_count: npt.ArrayLike, mass: float = 0.9
-) -> tuple[FloatArray, FloatArray]:
-    """Central `mass` interval of Beta(n p + 1/2, n (1 - p) + 1/2), vectorised."""
-    p = np.clip(as_float_array(p_known), 0.0, 1.0)
-    n = np.maximum(as_float_array(evidence_count), 0.0)
-    alpha, beta = n * p + 0.5, n * (1.0 - p) + 0.5
-    tail = (1.0 - mass) / 2.0
-    low: FloatArray = betaincinv(alpha, beta, tail)
-    high: FloatArray = betaincinv(alpha, beta, 1.0 - tail)
-    return low, high
 
 
 def mastery_codes(
