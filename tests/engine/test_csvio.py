@@ -100,3 +100,22 @@ def test_bkt_params_from_fit_output(tmp_path: Path) -> None:
 def test_bad_params_files(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(EngineInputError, match=message):
         read_bkt_params(write(tmp_path, "p.json", text))
+
+
+def test_written_log_reads_back_the_same(tmp_path: Path) -> None:
+    from apps.recommendations.engine.bkt import BktParams
+    from apps.recommendations.engine.csvio import write_response_log
+    from apps.recommendations.engine.simulate import simulate_bkt
+
+    log = simulate_bkt(params=(BktParams(0.3, 0.1, 0.2, 0.1),) * 2, n_learners=12, max_length=4)
+    path = tmp_path / "log.csv"
+    with path.open("w", newline="") as handle:
+        write_response_log(handle, log)
+    again = read_response_log(path)
+
+    def labels(names: tuple[str, ...], codes: np.ndarray) -> list[str]:
+        return [names[code] for code in codes]
+
+    assert labels(again.learner_names, again.learner) == labels(log.learner_names, log.learner)
+    assert labels(again.skill_names, again.skill) == labels(log.skill_names, log.skill)
+    assert again.correct.tolist() == log.correct.tolist()

@@ -192,3 +192,11 @@ def write_rows(stream: TextSink, header: Sequence[str], rows: Sequence[Sequence[
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
+
+
+def write_response_log(stream: TextSink, log: ResponseLog) -> None:
+    """The `learner,skill,correct` CSV that `read_response_log` (and `fit_bkt`) read."""
+    learners = np.asarray(log.learner_names, dtype=object)[log.learner]
+    skills = np.asarray(log.skill_names, dtype=object)[log.skill]
+    rows = list(zip(learners, skills, log.correct.astype(np.int64).tolist(), strict=True))
+    write_rows(stream, LOG_COLUMNS, rows)
