@@ -106,7 +106,9 @@ class MasteryChange(models.Model):
     response = models.ForeignKey(
         "assessments.Response", on_delete=models.CASCADE, related_name="mastery_changes"
     )
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
     p_before = models.FloatField()
     p_after = models.FloatField()
@@ -146,7 +148,9 @@ class AnswerReceipt(models.Model):
     """The exact feedback returned for a client id, so a retried submit gets the same answer."""
 
     client_id = models.UUIDField(unique=True)
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     response = models.OneToOneField(
         "assessments.Response", on_delete=models.CASCADE, related_name="receipt"
     )
@@ -158,7 +162,9 @@ class AnswerReceipt(models.Model):
 
 
 class LessonView(models.Model):
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="views")
     first_viewed_at = models.DateTimeField(default=timezone.now)
 
@@ -174,12 +180,20 @@ class LessonView(models.Model):
 class RecommendationLog(models.Model):
     """What the system told a learner to do next, and why (teachers see these)."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16)
-    skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -205,7 +219,9 @@ class RecalculationRun(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     trigger = models.CharField(max_length=16, default="beat", help_text="beat, command or admin")
     full = models.BooleanField(default=False)
-    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     response_watermark = models.BigIntegerField(
         default=0, help_text="Highest response id this run covered; the next run starts after it."
     )

@@ -139,6 +139,10 @@ def test_bad_rows_are_named(tmp_path: Path) -> None:
     table.write_text("Q1,Q2\n1,0\n0,2\n")
     with pytest.raises(CommandError, match=r"row 3, column 'Q2'"):
         run("calibrate_irt", "--csv", str(table))
+    constant = tmp_path / "constant.csv"
+    constant.write_text("Q1,Q2\n1,0\n1,1\n1,0\n")
+    with pytest.raises(CommandError, match=r"column\(s\) Q1: every answer is the same"):
+        run("calibrate_irt", "--csv", str(constant))
     header = tmp_path / "header.csv"
     header.write_text("student,topic,score\nann,add,1\n")
     with pytest.raises(CommandError, match="bad header"):

@@ -107,3 +107,19 @@ def test_three_pl_fits_lsat7_at_least_as_well_as_two_pl() -> None:
 def test_values_other_than_zero_one_or_nan_are_rejected() -> None:
     with pytest.raises(ValueError, match="0, 1 or NaN"):
         calibrate_irt(np.array([[0.0, 1.0], [2.0, 1.0]]))
+
+
+def test_items_without_variation_are_refused_by_name() -> None:
+    from apps.recommendations.engine.irt_calibrate import UncalibratableItemsError
+
+    table = load("lsat7.csv")
+    table[:, 0] = 1.0
+    table[:, 3] = np.nan
+    with pytest.raises(UncalibratableItemsError) as caught:
+        calibrate_irt(table)
+    assert caught.value.item_indexes == [3]
+    table[:, 3] = 0.0
+    table[0, 3] = 1.0
+    with pytest.raises(UncalibratableItemsError) as caught:
+        calibrate_irt(table)
+    assert caught.value.item_indexes == [0]

@@ -55,6 +55,14 @@ class CalibrationResult:
     model: IrtModel
 
 
+class UncalibratableItemsError(ValueError):
+    """Items whose parameters the data cannot determine (no answers, or all the same)."""
+
+    def __init__(self, item_indexes: list[int], reason: str) -> None:
+        super().__init__(f"items {item_indexes} cannot be calibrated: {reason}")
+        self.item_indexes, self.reason = item_indexes, reason
+
+
 def _check(responses: FloatArray, options: CalibrationOptions) -> None:
     if responses.ndim != 2 or responses.shape[1] == 0:
         raise ValueError("responses must be a persons x items table")
@@ -63,6 +71,17 @@ def _check(responses: FloatArray, options: CalibrationOptions) -> None:
         raise ValueError("responses must be 0, 1 or NaN")
     if options.model not in ("2pl", "3pl"):
         raise ValueError(f"unknown IRT model {options.model!r}; use '2pl' or '3pl'")
+    # With no answers, or only right or only wrong ones, the likelihood has no maximum: the
+    # intercept runs off to infinity. Refuse rather than report meaningless numbers.
+    count = np.sum(~np.isnan(responses), axis=0)
+    if np.any(count == 0):
+        raise UncalibratableItemsError(np.flatnonzero(count == 0).tolist(), "no answers")
+    right = np.nansum(responses, axis=0)
+    uniform = (right == 0) | (right == count)
+    if np.any(uniform):
+        raise UncalibratableItemsError(
+            np.flatnonzero(uniform).tolist(), "every answer is the same (all right or all wrong)"
+        )
 
 
 def _initial(patterns: Patterns, options: CalibrationOptions) -> ItemParams:

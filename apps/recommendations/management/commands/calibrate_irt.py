@@ -7,7 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.recommendations.engine.csvio import EngineInputError, read_response_table
-from apps.recommendations.engine.irt_calibrate import CalibrationOptions, calibrate_irt
+from apps.recommendations.engine.irt_calibrate import (
+    CalibrationOptions,
+    UncalibratableItemsError,
+    calibrate_irt,
+)
 from apps.recommendations.engine.quadrature import equally_spaced
 from apps.recommendations.engine.reports import calibration_report
 
@@ -49,6 +53,12 @@ class Command(BaseCommand):
             fixed_guessing=options["fixed_guessing"],
             guessing_bounds=(0.0, options["max_guessing"]),
         )
-        result = calibrate_irt(table.values, calibration_options)
+        try:
+            result = calibrate_irt(table.values, calibration_options)
+        except UncalibratableItemsError as error:
+            names = ", ".join(table.item_names[index] for index in error.item_indexes)
+            raise CommandError(
+                f"{options['csv_path']}: column(s) {names}: {error.reason}"
+            ) from None
         report = calibration_report(table.item_names, result)
         self.stdout.write(json.dumps(report, indent=2, allow_nan=False))

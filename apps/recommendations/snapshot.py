@@ -1,0 +1,231 @@
+"""The course as the adaptive loop sees it: skills, prerequisites, BKT parameters, published
+items with their keys, lessons and the policy, in one immutable object.
+
+Built from about eight queries and cached under the course's ``content_version``: authoring
+changes and refits bump the version, so a stale snapshot is never read. Two cache levels: a
+small per-process dict (no I/O at all on the hot path), then Django's cache (Redis in
+production, local memory in the embedded default) shared by processes.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch
+
+from apps.assessments.grading import AnswerKey
+from apps.assessments.selectors import answer_key_for
+from apps.curriculum.graph import topological_order
+from apps.curriculum.models import Choice, Course, Item, Lesson, Skill, SkillPrerequisite, Status
+
+from .engine.bkt import BktParams
+from .models import CoursePolicy, SkillParameters
+
+DEFAULT_BKT = BktParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+LOCAL_SNAPSHOTS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyValues:
+    mastery_threshold: float = 0.95
+    min_retrievability: float = 0.8
+    desired_retention: float = 0.9
+    wheel_spinning_attempts: int = 10
+    recent_items: int = 8
+    placement_max_items: int = 15
+    placement_target_se: float = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class SkillNode:
+    id: int
+    slug: str
+    name: str
+    position: int
+    prerequisite_ids: tuple[int, ...]
+    params: BktParams
+    lesson_ids: tuple[int, ...]
+    item_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNode:
+    id: int
+    slug: str
+    type: str
+    skill_ids: tuple[int, ...]
+    a: float
+    b: float
+    c: float
+    key: AnswerKey
+    explanation_html: str
+    learner_view: dict[str, Any]  # exactly what a learner may see of the question
+
+
+@dataclass(frozen=True, slots=True)
+class LessonNode:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CourseSnapshot:
+    course_id: int
+    slug: str
+    title: str
+    version: int
+    policy: PolicyValues
+    skills: dict[int, SkillNode]
+    skill_order: tuple[int, ...]  # prerequisites first
+    items: dict[int, ItemNode]
+    lessons: dict[int, LessonNode]
+    dependents: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+
+def learner_item_view(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "slug": item.slug,
+        "type": item.type,
+        "stem_html": item.stem_html,
+        "choices": [{"key": c.key, "text_html": c.text_html} for c in item.choices.all()],
+        "hints_html": list(item.hints_html),
+        "skills": [s.slug for s in item.skills.all()],
+    }
+
+
+def _policy_values(course_id: int) -> PolicyValues:
+    policy = CoursePolicy.objects.filter(course_id=course_id).first()
+    if policy is None:
+        return PolicyValues()
+    return PolicyValues(
+        mastery_threshold=policy.mastery_threshold,
+        min_retrievability=policy.min_retrievability,
+        desired_retention=policy.desired_retention,
+        wheel_spinning_attempts=policy.wheel_spinning_attempts,
+        recent_items=policy.recent_items,
+        placement_max_items=policy.placement_max_items,
+        placement_target_se=policy.placement_target_se,
+    )
+
+
+def _params_by_skill(course_id: int) -> dict[int, BktParams]:
+    rows = SkillParameters.objects.filter(skill__course_id=course_id, is_active=True)
+    return {
+        row.skill_id: BktParams(
+            prior=row.prior, learn=row.learn, guess=row.guess, slip=row.slip, forget=row.forget
+        )
+        for row in rows
+    }
+
+
+def build_snapshot(course: Course) -> CourseSnapshot:
+    skills = list(Skill.objects.filter(course=course).order_by("position", "id"))
+    edges = list(
+        SkillPrerequisite.objects.filter(skill__course=course).values_list(
+            "skill_id", "prerequisite_id"
+        )
+    )
+    items = list(
+        Item.objects.filter(course=course, status=Status.PUBLISHED)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
+            Prefetch("skills", queryset=Skill.objects.only("id", "slug")),
+        )
+    )
+    lessons = list(
+        Lesson.objects.filter(course=course, status=Status.PUBLISHED)
+        .order_by("position", "id")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.only("id")))
+    )
+    params = _params_by_skill(course.pk)
+    requires: dict[int, list[int]] = {s.pk: [] for s in skills}
+    dependents: dict[int, list[int]] = {s.pk: [] for s in skills}
+    for skill_id, prerequisite_id in edges:
+        requires[skill_id].append(prerequisite_id)
+        dependents[prerequisite_id].append(skill_id)
+    items_of: dict[int, list[int]] = {s.pk: [] for s in skills}
+    item_nodes = {}
+    for item in items:
+        skill_ids = tuple(s.pk for s in item.skills.all())
+        for skill_id in skill_ids:
+            items_of[skill_id].append(item.pk)
+        item_nodes[item.pk] = ItemNode(
+            id=item.pk,
+            slug=item.slug,
+            type=item.type,
+            skill_ids=skill_ids,
+            a=item.irt_a,
+            b=item.irt_b,
+            c=item.irt_c,
+            key=answer_key_for(item),
+            explanation_html=item.explanation_html,
+            learner_view=learner_item_view(item),
+        )
+    lessons_of: dict[int, list[int]] = {s.pk: [] for s in skills}
+    for lesson in lessons:
+        for skill in lesson.skills.all():
+            lessons_of.setdefault(skill.pk, []).append(lesson.pk)
+    skill_nodes = {
+        s.pk: SkillNode(
+            id=s.pk,
+            slug=s.slug,
+            name=s.name,
+            position=s.position,
+            prerequisite_ids=tuple(requires[s.pk]),
+            params=params.get(s.pk, DEFAULT_BKT),
+            lesson_ids=tuple(lessons_of.get(s.pk, [])),
+            item_ids=tuple(items_of[s.pk]),
+        )
+        for s in skills
+    }
+    order = topological_order([s.pk for s in skills], edges)
+    return CourseSnapshot(
+        course_id=course.pk,
+        slug=course.slug,
+        title=course.title,
+        version=course.content_version,
+        policy=_policy_values(course.pk),
+        skills=skill_nodes,
+        skill_order=tuple(order),
+        items=item_nodes,
+        lessons={lesson.pk: LessonNode(lesson.pk, lesson.slug, lesson.title) for lesson in lessons},
+        dependents={k: tuple(v) for k, v in dependents.items()},
+    )
+
+
+_local: "OrderedDict[tuple[int, int], CourseSnapshot]" = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _cache_key(course_id: int, version: int) -> str:
+    return f"course-snapshot:v1:{course_id}:{version}"
+
+
+def course_snapshot(course: Course) -> CourseSnapshot:
+    """The snapshot for ``course`` at its current ``content_version``."""
+    key = (course.pk, course.content_version)
+    with _local_lock:
+        snapshot = _local.get(key)
+        if snapshot is not None:
+            _local.move_to_end(key)
+            return snapshot
+    snapshot = cache.get(_cache_key(*key))
+    if snapshot is None:
+        snapshot = build_snapshot(course)
+        cache.set(_cache_key(*key), snapshot, timeout=settings.COURSE_SNAPSHOT_CACHE_SECONDS)
+    with _local_lock:
+        _local[key] = snapshot
+        while len(_local) > LOCAL_SNAPSHOTS:
+            _local.popitem(last=False)
+    return snapshot
+
+
+def clear_local_snapshots() -> None:
+    with _local_lock:
+        _local.clear()
