@@ -11,9 +11,12 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import logging
+
 import prometheus_client
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -28,6 +31,7 @@ class GaugeSample:
     value: float
 
 
+logger = logging.getLogger(__name__)
 GaugeProvider = Callable[[], Iterable[GaugeSample]]
 _providers: list[GaugeProvider] = []
 CACHE_KEY = "metrics:business-gauges"
@@ -43,7 +47,14 @@ def collect_business_samples() -> list[GaugeSample]:
     cached = cache.get(CACHE_KEY)
     if cached is not None:
         return cached
-    samples = [sample for provider in _providers for sample in provider()]
+    samples: list[GaugeSample] = []
+    for provider in _providers:
+        try:
+            samples.extend(provider())
+        except DatabaseError:
+            # A database outage must not take the request and cache metrics down with it:
+            # Prometheus still scrapes those, and /ready reports the database.
+            logger.warning("metrics provider %s failed", provider.__qualname__, exc_info=True)
     cache.set(CACHE_KEY, samples, CACHE_SECONDS)
     return samples
 
