@@ -7,11 +7,10 @@ Results are cached briefly so a scrape every 15 s costs a few cheap queries at m
 
 import contextlib
 import hmac
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import logging
 
 import prometheus_client
 from django.conf import settings
