@@ -1,0 +1,77 @@
+"""Bytes to text to JSON, refusing what cannot be a course file before anything looks inside."""
+
+import json
+from typing import Any
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class DecodeFailed(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def decode_text(source: str, content: bytes | str) -> str:
+    """UTF-8 text of the upload (a byte-order mark, as Excel writes, is dropped)."""
+    raw = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else content
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise DecodeFailed(
+            Problem(source, "$", f"The file is {len(raw):,} bytes; the limit is {limit} MB.")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+        raise DecodeFailed(
+            Problem(
+                source,
+                f"line {line}",
+                f"The file is not UTF-8 text (byte 0x{byte} at offset {exc.start}); "
+                "save it as UTF-8.",
+            )
+        ) from None
+    if not text.strip():
+        raise DecodeFailed(Problem(source, "$", "The file is empty."))
+    return text
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    raise _NotJson(f"{name} is not a JSON number")
+
+
+def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # A repeated key would silently keep only its last value (e.g. a second "items" list).
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _NotJson(f"the key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def parse_json(source: str, text: str) -> Any:
+    try:
+        return json.loads(
+            text, object_pairs_hook=_pairs_without_duplicates, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise DecodeFailed(
+            Problem(
+                source,
+                f"line {exc.lineno}, column {exc.colno}",
+                f"Invalid JSON: {exc.msg}.",
+            )
+        ) from None
+    except _NotJson as exc:
+        raise DecodeFailed(Problem(source, "$", f"Invalid JSON: {exc}.")) from None
+    except RecursionError:
+        raise DecodeFailed(Problem(source, "$", "Invalid JSON: nested too deeply.")) from None
