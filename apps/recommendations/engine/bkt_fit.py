@@ -176,7 +176,7 @@ def _run_em(
         state.iterations = np.where(measured, state.iterations + 1, state.iterations)
         state.converged = state.converged | (rows[:, None] & done)
         still_active = np.flatnonzero(~state.converged.all(axis=1))
-        # Re-pack once the finished skills hold a good share of the data.
+        # Re-pack without the finished skills once at least 30% of those packed have finished.
         if len(still_active) < len(active) and len(still_active) <= 0.7 * len(active):
             data = _subset(data_rows, still_active, n_groups)
         active = still_active
