@@ -20,10 +20,15 @@ REPO = Path(__file__).resolve().parent
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    # Throttle counters and cached graphs must not leak from one test into the next.
+    # Throttle counters and cached snapshots must not leak from one test into the next (rolled
+    # back rows free their ids for reuse, so a stale snapshot key could match a new course).
+    from apps.recommendations.snapshot import clear_local_snapshots
+
     cache.clear()
+    clear_local_snapshots()
     yield
     cache.clear()
+    clear_local_snapshots()
 
 
 @pytest.fixture

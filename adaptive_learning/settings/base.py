@@ -270,3 +270,7 @@ READINESS_CHECKS = ["database", "cache", "broker"]
 # "production" only under settings.production; commands that must never touch real data
 # (seed_demo) refuse to run there.
 ENVIRONMENT = env.str("ENVIRONMENT", default="development")
+
+# --- Adaptive loop -------------------------------------------------------------------------
+# Cached course snapshots are keyed by content version, so this only bounds memory use.
+COURSE_SNAPSHOT_CACHE_SECONDS = env.int("COURSE_SNAPSHOT_CACHE_SECONDS", default=24 * 3600)

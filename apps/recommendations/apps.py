@@ -5,3 +5,10 @@ class RecommendationsConfig(AppConfig):
     name = "apps.recommendations"
     label = "recommendations"
     verbose_name = "Learner model and recommendations"
+
+    def ready(self) -> None:
+        from apps.core.metrics import register_gauge_provider
+
+        from .metrics import learning_gauges
+
+        register_gauge_provider(learning_gauges)

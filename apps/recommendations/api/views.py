@@ -1,0 +1,321 @@
+"""Practice API for mobile and web clients: thin views over the recommendation services."""
+
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts import selectors as account_selectors
+from apps.accounts.permissions import IsTeacherOrAdmin
+from apps.assessments.models import Attempt, AttemptStatus
+from apps.curriculum import selectors as curriculum_selectors
+
+from .. import selectors
+from ..payloads import recommendation_payload
+from ..services.answers import answer_submit
+from ..services.lessons import lesson_mark_read
+from ..services.placement import placement_finish, placement_next_payload, placement_start
+from . import serializers as s
+
+COURSE_PARAM = OpenApiParameter("course", required=True, description="Course slug")
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
+    404: OpenApiResponse(description="No such course, item or attempt visible to you."),
+}
+ANSWER_EXAMPLE = OpenApiExample(
+    "Numeric answer",
+    value={
+        "client_id": "6f1c2a7e-3b1d-4c55-9e0f-2a8d7c9b1e42",
+        "item": 42,
+        "answer": "3/4",
+        "time_taken_ms": 8200,
+    },
+    request_only=True,
+)
+FEEDBACK_EXAMPLE = OpenApiExample(
+    "Feedback",
+    value={
+        "response_id": 1017,
+        "client_id": "6f1c2a7e-3b1d-4c55-9e0f-2a8d7c9b1e42",
+        "item": "sf-004",
+        "correct": True,
+        "score": 1.0,
+        "answer": "3/4",
+        "explanation_html": "<p>Divide top and bottom by 2.</p>",
+        "mastery": [
+            {
+                "skill": "simplifying-fractions",
+                "name": "Simplifying fractions",
+                "before": 0.62,
+                "after": 0.81,
+                "threshold": 0.95,
+                "mastered": False,
+                "mastered_now": False,
+                "attempts": 4,
+            }
+        ],
+        "ability": {"theta": 0.35, "standard_error": 0.61},
+        "next": {
+            "kind": "practice",
+            "course": "fractions",
+            "reason": "Keep going: Simplifying fractions is at 81%; it counts as mastered at 95%.",
+            "skill": {"slug": "simplifying-fractions", "name": "Simplifying fractions"},
+            "item": {
+                "id": 43,
+                "slug": "sf-005",
+                "type": "short_text",
+                "stem_html": "<p>…</p>",
+                "choices": [],
+                "hints_html": ["…"],
+                "skills": ["simplifying-fractions"],
+            },
+            "lesson": None,
+            "expected_gain": 0.03,
+        },
+        "answered_at": "2026-11-28T10:15:00+00:00",
+    },
+    response_only=True,
+)
+
+
+def _course_from_query(request: Request, required: bool = True):  # type: ignore[no-untyped-def]
+    query = (s.CourseQuerySerializer if required else s.OptionalCourseQuerySerializer)(
+        data=request.query_params
+    )
+    query.is_valid(raise_exception=True)
+    slug = query.validated_data.get("course")
+    return curriculum_selectors.course_get_for(user=request.user, slug=slug) if slug else None
+
+
+class NextActivityApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[COURSE_PARAM],
+        responses={200: s.NextActivityOutputSerializer, **ERRORS},
+        summary="What to do next in a course, and why",
+    )
+    def get(self, request: Request) -> Response:
+        course = _course_from_query(request)
+        snapshot, ranked = selectors.recommendations_for(
+            learner=request.user, course=course, limit=1
+        )
+        return Response(recommendation_payload(snapshot, ranked[0]))
+
+
+class RecommendationListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[COURSE_PARAM, OpenApiParameter("limit", int, description="1 to 20")],
+        responses={200: s.NextActivityOutputSerializer(many=True), **ERRORS},
+        summary="Ranked recommendations: due reviews, then the learning frontier",
+    )
+    def get(self, request: Request) -> Response:
+        course = _course_from_query(request)
+        try:
+            limit = min(max(int(request.query_params.get("limit", 5)), 1), 20)
+        except ValueError:
+            limit = 5
+        snapshot, ranked = selectors.recommendations_for(
+            learner=request.user, course=course, limit=limit
+        )
+        return Response([recommendation_payload(snapshot, r) for r in ranked])
+
+
+class AnswerSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.AnswerSubmitInputSerializer,
+        responses={
+            201: s.AnswerFeedbackOutputSerializer,
+            200: OpenApiResponse(
+                s.AnswerFeedbackOutputSerializer,
+                description="A retry: the stored result of the first submit.",
+            ),
+            409: OpenApiResponse(description="client_id already used for another answer."),
+            **ERRORS,
+        },
+        examples=[ANSWER_EXAMPLE, FEEDBACK_EXAMPLE],
+        summary="Submit an answer (idempotent by client_id)",
+        description="Grades the answer, updates mastery, ability and review schedule, and returns "
+        "feedback with the next activity. Resending the same `client_id` stores nothing new and "
+        "returns the first result with status 200.",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.AnswerSubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        outcome = answer_submit(
+            learner=request.user,
+            item_id=values["item"],
+            answer=values["answer"],
+            client_id=values["client_id"],
+            time_taken_ms=values.get("time_taken_ms"),
+            attempt_id=values.get("attempt"),
+        )
+        return Response(
+            outcome.payload,
+            status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
+        )
+
+
+class MasteryApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[COURSE_PARAM],
+        responses={200: s.CourseMasteryOutputSerializer, **ERRORS},
+        summary="Your mastery of every skill in a course, with uncertainty and evidence",
+    )
+    def get(self, request: Request) -> Response:
+        course = _course_from_query(request)
+        skills = selectors.skill_mastery_list(learner=request.user, course=course)
+        ability = selectors.ability_for(learner=request.user, course=course)
+        return Response(
+            {
+                "course": course.slug,
+                "ability": {"theta": ability.theta, "standard_error": ability.standard_error}
+                if ability
+                else None,
+                "ability_responses": ability.n_responses if ability else 0,
+                "skills": [asdict(view) for view in skills],
+            }
+        )
+
+
+class DueReviewsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("course", description="Course slug (default: all yours)")],
+        responses={200: s.DueReviewOutputSerializer(many=True), **ERRORS},
+        summary="Skills due for review, most faded first",
+    )
+    def get(self, request: Request) -> Response:
+        course = _course_from_query(request, required=False)
+        courses = (
+            [course] if course else list(curriculum_selectors.course_list_for(user=request.user))
+        )
+        due = selectors.due_reviews_for(learner=request.user, courses=courses)
+        return Response(s.DueReviewOutputSerializer(due, many=True).data)
+
+
+def _placement_body(attempt: Attempt, next_payload: dict[str, Any] | None) -> dict[str, Any]:
+    finished = (
+        attempt.status == AttemptStatus.FINISHED
+        or (next_payload or {}).get("kind") == "placement_finished"
+    )
+    return {
+        "attempt": attempt.pk,
+        "status": "finished" if finished else "in_progress",
+        "next": None if finished else next_payload,
+        "result": (next_payload or {}).get("result")
+        if finished and next_payload
+        else attempt.result or None,
+    }
+
+
+class PlacementStartApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.PlacementStartInputSerializer,
+        responses={201: s.PlacementOutputSerializer, **ERRORS},
+        summary="Start (or resume) the adaptive placement test of a course",
+        description="Answer its items with POST /api/v1/practice/answers/ and `attempt`; "
+        "each answer's `next` is the next placement item until it finishes.",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.PlacementStartInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = curriculum_selectors.course_get_for(
+            user=request.user, slug=data.validated_data["course"]
+        )
+        attempt, next_payload = placement_start(learner=request.user, course=course)
+        attempt.refresh_from_db()
+        return Response(_placement_body(attempt, next_payload), status=status.HTTP_201_CREATED)
+
+
+def _own_placement(request: Request, pk: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("assessment__course")
+        .filter(pk=pk, learner=request.user, assessment__kind="diagnostic")
+        .first()
+    )
+    if attempt is None:
+        from django.http import Http404
+
+        raise Http404("No such placement attempt.")
+    return attempt
+
+
+class PlacementDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: s.PlacementOutputSerializer, **ERRORS},
+        summary="The placement's next item or result",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = _own_placement(request, pk)
+        if attempt.status == AttemptStatus.FINISHED:
+            return Response(_placement_body(attempt, None))
+        with transaction.atomic():
+            next_payload = placement_next_payload(learner=request.user, attempt=attempt)
+        attempt.refresh_from_db()
+        return Response(_placement_body(attempt, next_payload))
+
+
+class PlacementFinishApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: s.PlacementOutputSerializer, **ERRORS},
+        summary="Finish the placement now and seed starting mastery",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _own_placement(request, pk)
+        if attempt.status != AttemptStatus.FINISHED:
+            with transaction.atomic():
+                placement_finish(
+                    learner=request.user, attempt=attempt, reason="finished_by_learner"
+                )
+        attempt.refresh_from_db()
+        return Response(_placement_body(attempt, None))
+
+
+class LessonReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Mark a lesson as read")
+    def post(self, request: Request, slug: str, lesson_slug: str) -> Response:
+        course = curriculum_selectors.course_get_for(user=request.user, slug=slug)
+        lesson = curriculum_selectors.lesson_get_for(
+            user=request.user, course=course, slug=lesson_slug
+        )
+        lesson_mark_read(learner=request.user, lesson=lesson)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WheelSpinningApi(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = s.WheelSpinningOutputSerializer
+
+    @extend_schema(
+        responses={200: s.WheelSpinningOutputSerializer(many=True), **ERRORS},
+        summary="Learners in a classroom stuck on a skill (many attempts, not mastered)",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
+        page = self.paginate_queryset(selectors.wheel_spinning_in(classroom=classroom))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

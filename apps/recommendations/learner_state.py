@@ -1,0 +1,72 @@
+"""Reading one learner's state in one course into the policy's plain data (three queries)."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from apps.accounts.models import User
+from apps.assessments.models import Response
+
+from .engine.memory import retrievability
+from .models import LearnerAbility, LessonView, SkillMastery
+from .policy import LearnerView, SkillStatus
+from .snapshot import CourseSnapshot
+
+
+def status_of(row: SkillMastery, now: datetime) -> SkillStatus:
+    return SkillStatus(
+        p_known=row.p_known,
+        attempts=row.attempts,
+        last_practised_at=row.last_practised_at,
+        mastered_at=row.mastered_at,
+        review_due_at=row.review_due_at,
+        retrievability=retrievability(row.memory_state, at=now) if row.memory_state else None,
+    )
+
+
+def mastery_rows(*, learner: User, course_id: int) -> QuerySet[SkillMastery]:
+    return SkillMastery.objects.filter(learner=learner, course_id=course_id)
+
+
+def recent_item_ids(*, learner: User, course_id: int, limit: int) -> list[int]:
+    return list(
+        Response.objects.filter(learner=learner, item__course_id=course_id)
+        .order_by("-created_at", "-id")
+        .values_list("item_id", flat=True)[:limit]
+    )
+
+
+def read_lesson_ids(*, learner: User, course_id: int) -> frozenset[int]:
+    return frozenset(
+        LessonView.objects.filter(learner=learner, lesson__course_id=course_id).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def learner_view(
+    *,
+    learner: User,
+    snapshot: CourseSnapshot,
+    now: datetime,
+    rows: dict[int, SkillMastery] | None = None,
+    theta: float | None = None,
+) -> LearnerView:
+    if rows is None:
+        rows = {
+            row.skill_id: row for row in mastery_rows(learner=learner, course_id=snapshot.course_id)
+        }
+    if theta is None:
+        ability = LearnerAbility.objects.filter(
+            learner=learner, course_id=snapshot.course_id
+        ).first()
+        theta = ability.theta if ability else 0.0
+    return LearnerView(
+        skills={skill_id: status_of(row, now) for skill_id, row in rows.items()},
+        read_lesson_ids=read_lesson_ids(learner=learner, course_id=snapshot.course_id),
+        recent_item_ids=recent_item_ids(
+            learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.recent_items
+        ),
+        theta=theta,
+        now=now,
+    )

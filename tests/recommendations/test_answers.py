@@ -1,0 +1,204 @@
+"""The hot path through the API: feedback, idempotency, concurrency, bounded queries."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from apps.assessments.models import Response
+from apps.curriculum import services as authoring
+from apps.recommendations.models import AnswerReceipt, LearnerAbility, MasteryChange, SkillMastery
+from tests.accounts.factories import LearnerFactory
+from tests.helpers import client_for
+from tests.recommendations.builders import chain_course, numeric_item
+
+URL = "/api/v1/practice/answers/"
+
+
+def item_id(course, slug):
+    return course.items.get(slug=slug).pk
+
+
+def submit(client, item, answer, client_id=None, **extra):
+    body = {"client_id": str(client_id or uuid.uuid4()), "item": item, "answer": answer, **extra}
+    return client.post(URL, body, format="json")
+
+
+@pytest.fixture
+def course(db):
+    return chain_course(skills=3, items_per_skill=4)
+
+
+@pytest.mark.django_db
+def test_feedback_carries_correctness_explanation_mastery_and_the_next_activity(course):
+    learner = LearnerFactory()
+    response = submit(client_for(learner), item_id(course, "s1-i2"), "2", time_taken_ms=4000)
+    body = response.json()
+    assert response.status_code == 201
+    assert (body["correct"], body["score"], body["item"]) == (True, 1.0, "s1-i2")
+    assert body["explanation_html"] == "<p>It is 2.0.</p>"
+    [change] = body["mastery"]
+    assert change["skill"] == "s1" and change["after"] > change["before"] == 0.2
+    assert body["next"]["kind"] == "practice" and body["next"]["skill"]["slug"] == "s1"
+    assert body["next"]["item"]["id"] != item_id(course, "s1-i2")  # not the one just answered
+    assert "numeric_answer" not in str(body["next"])
+    row = SkillMastery.objects.get(learner=learner)
+    assert (row.attempts, row.correct_count) == (1, 1)
+    assert row.p_known == pytest.approx(change["after"], abs=1e-4)
+    assert row.memory_state["state"] in (1, 2) and row.review_due_at is not None
+    assert LearnerAbility.objects.get(learner=learner).theta > 0
+
+
+@pytest.mark.django_db
+def test_a_wrong_answer_lowers_mastery(course):
+    client = client_for(LearnerFactory())
+    submit(client, item_id(course, "s1-i0"), "0")
+    body = submit(client, item_id(course, "s1-i1"), "7").json()
+    assert body["correct"] is False
+    assert body["mastery"][0]["after"] < body["mastery"][0]["before"]
+
+
+@pytest.mark.django_db
+def test_a_retried_submit_returns_the_first_result_and_stores_nothing_new(course):
+    client = client_for(LearnerFactory())
+    client_id = uuid.uuid4()
+    first = submit(client, item_id(course, "s1-i1"), "1", client_id=client_id)
+    again = submit(client, item_id(course, "s1-i1"), "1", client_id=client_id)
+    # Even a retry with a different body (a buggy client) returns the first result.
+    changed = submit(client, item_id(course, "s1-i1"), "9", client_id=client_id)
+    assert first.status_code == 201 and again.status_code == 200 and changed.status_code == 200
+    assert again.json() == first.json() == changed.json()
+    assert Response.objects.count() == 1 and MasteryChange.objects.count() == 1
+    assert SkillMastery.objects.get().attempts == 1
+
+
+@pytest.mark.django_db
+def test_someone_elses_client_id_is_a_conflict(course):
+    client_id = uuid.uuid4()
+    submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
+    other = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
+    assert other.status_code == 409
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"item": 1, "answer": "1"}, "client_id"),
+        ({"client_id": "not-a-uuid", "item": 1, "answer": "1"}, "client_id"),
+        ({"client_id": str(uuid.uuid4()), "answer": "1"}, "item"),
+        ({"client_id": str(uuid.uuid4()), "item": "x", "answer": "1"}, "item"),
+        ({"client_id": str(uuid.uuid4()), "item": 1}, "answer"),
+        (
+            {"client_id": str(uuid.uuid4()), "item": 1, "answer": "1", "time_taken_ms": -5},
+            "time_taken_ms",
+        ),
+    ],
+)
+def test_malformed_requests_are_400_naming_the_field(course, payload, field):
+    response = client_for(LearnerFactory()).post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answer", ["", "banana", ["1"], {"x": 1}, "1" * 100, None])
+def test_malformed_answers_are_400_and_nothing_is_stored(course, answer):
+    response = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), answer)
+    assert response.status_code == 400
+    assert "answer" in response.json()["error"]["fields"]
+    assert (
+        Response.objects.count(),
+        SkillMastery.objects.count(),
+        AnswerReceipt.objects.count(),
+    ) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_items_of_courses_you_cannot_see_or_drafts_are_refused(course):
+    hidden = chain_course(slug="hidden", skills=1, public=False)
+    client = client_for(LearnerFactory())
+    assert submit(client, item_id(hidden, "s1-i0"), "0").status_code == 404
+    draft = numeric_item(course, "draft-one", ("s1",), 1.0)
+    draft.status = "draft"
+    draft.save()
+    authoring.course_touch(course=course)
+    assert submit(client, draft.pk, "1").status_code == 400
+    assert submit(client, 999_999, "1").status_code == 404
+    assert client_for(None).post(URL, {}, format="json").status_code == 401
+    assert Response.objects.count() == 0
+
+
+def queries_for_one_answer(course, learner, slug, answer):
+    client, item = client_for(learner), item_id(course, slug)
+    with CaptureQueriesContext(connection) as captured:
+        response = submit(client, item, answer)
+    assert response.status_code == 201
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_queries_per_answer_are_bounded_and_do_not_grow_with_the_course():
+    small = chain_course(slug="small", skills=2, items_per_skill=2)
+    large = chain_course(slug="large", skills=30, items_per_skill=10)
+    learner = LearnerFactory()
+    # Warm up: the first answer builds the cached snapshot and creates the ability row.
+    queries_for_one_answer(small, learner, "s1-i0", "0")
+    queries_for_one_answer(large, learner, "s1-i0", "0")
+    n_small = queries_for_one_answer(small, learner, "s1-i1", "1")
+    n_large = queries_for_one_answer(large, learner, "s1-i1", "1")
+    assert n_small == n_large
+    # 14 statements: the JWT's user, the item, its course's visibility, the ability lock, the
+    # receipt check, the mastery rows, 3 inserts and an upsert, the ability update, lessons
+    # read, recent items and the recommendation log; plus the test transaction's savepoint pair.
+    assert n_large == 16
+
+
+@pytest.mark.django_db
+def test_authoring_changes_invalidate_the_cached_course(course):
+    client = client_for(LearnerFactory())
+    submit(client, item_id(course, "s1-i0"), "0")
+    item = course.items.get(slug="s1-i1")
+    spec = authoring.item_spec_from(item)
+    from dataclasses import replace
+
+    authoring.item_save(
+        course=course,
+        slug=item.slug,
+        spec=replace(spec, numeric_answer=42.0),
+        status="published",
+        item=item,
+    )
+    assert submit(client, item.pk, "42").json()["correct"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_answers_from_one_learner_lose_no_update(course):
+    learner = LearnerFactory()
+    items = [item_id(course, f"s1-i{k}") for k in range(4)] * 2
+    barrier = threading.Barrier(len(items))
+    statuses = []
+
+    def answer(item):
+        try:
+            barrier.wait()
+            statuses.append(submit(client_for(learner), item, "0").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=answer, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * len(items)
+    row = SkillMastery.objects.get(learner=learner)
+    assert row.attempts == len(items) == Response.objects.filter(learner=learner).count()
+    assert LearnerAbility.objects.get(learner=learner).n_responses == len(items)
+    # Each change starts where the previous one ended: a chain, no lost update.
+    changes = list(MasteryChange.objects.filter(learner=learner).order_by("response_id"))
+    assert [c.p_before for c in changes[1:]] == [c.p_after for c in changes[:-1]]
