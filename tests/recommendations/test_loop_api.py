@@ -1,0 +1,228 @@
+"""The whole adaptive loop end to end through the API, as a mobile client drives it."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.recommendations.models import CoursePolicy, LessonView, RecommendationLog, SkillMastery
+from tests.accounts.factories import ClassroomFactory, EnrollmentFactory, LearnerFactory
+from tests.helpers import client_for
+from tests.recommendations.builders import chain_course
+
+pytestmark = pytest.mark.django_db
+
+
+def answer_right(client, item):
+    """Answers of the builders' items are the digit after '-i' in their slug."""
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "item": item["id"],
+        "answer": item["slug"].split("-i")[1],
+    }
+    response = client.post("/api/v1/practice/answers/", body, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_practise_until_mastered_then_move_to_the_next_skill():
+    course = chain_course(skills=3, items_per_skill=5)
+    client = client_for(LearnerFactory())
+    nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
+    assert (nxt["kind"], nxt["skill"]["slug"]) == ("practice", "s1")
+    assert nxt["reason"] == "Start here: Skill 1 needs nothing learnt before it."
+    mastered_after = None
+    for n in range(1, 15):
+        feedback = answer_right(client, nxt["item"])
+        nxt = feedback["next"]
+        if feedback["mastery"][0]["mastered_now"]:
+            mastered_after = n
+            break
+    assert mastered_after is not None and mastered_after >= 3
+    assert (nxt["skill"]["slug"], nxt["reason"]) == ("s2", "Ready: you mastered Skill 1.")
+    mastery = client.get("/api/v1/mastery/", {"course": course.slug}).json()
+    states = {s["slug"]: s["state"] for s in mastery["skills"]}
+    assert states == {"s1": "mastered", "s2": "not_started", "s3": "locked"}
+    s1 = mastery["skills"][0]
+    assert (
+        s1["evidence_count"] == mastered_after
+        and s1["interval_low"] < s1["p_known"] <= s1["interval_high"]
+    )
+    assert mastery["ability"]["theta"] > 0 and mastery["ability_responses"] == mastered_after
+
+
+def test_a_new_skill_with_a_lesson_starts_with_it():
+    course = chain_course(skills=2, items_per_skill=3, lessons=True)
+    learner = LearnerFactory()
+    client = client_for(learner)
+    first = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
+    assert (first["kind"], first["lesson"]["slug"]) == ("lesson", "lesson-s1")
+    read = client.post(f"/api/v1/courses/{course.slug}/lessons/lesson-s1/read/")
+    assert read.status_code == 204 and LessonView.objects.filter(learner=learner).count() == 1
+    after = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
+    assert after["kind"] == "practice" and after["item"]["skills"] == ["s1"]
+
+
+def test_recommendations_and_due_reviews():
+    course = chain_course(skills=3, items_per_skill=3)
+    learner = LearnerFactory()
+    client = client_for(learner)
+    ranked = client.get("/api/v1/recommendations/", {"course": course.slug}).json()
+    assert [r["skill"]["slug"] for r in ranked] == ["s1"]
+    assert client.get("/api/v1/reviews/due/").json() == []
+    # Mastered long ago and due: the review comes first, with a reason counting the days.
+    long_ago = timezone.now() - timedelta(days=6)
+    for skill in course.skills.filter(slug__in=["s1", "s2"]):
+        SkillMastery.objects.create(
+            learner=learner,
+            skill=skill,
+            course=course,
+            p_known=0.99,
+            attempts=6,
+            last_practised_at=long_ago,
+            mastered_at=long_ago,
+            review_due_at=timezone.now() - timedelta(hours=1),
+        )
+    due = client.get("/api/v1/reviews/due/", {"course": course.slug}).json()
+    assert [d["skill"] for d in due] == ["s1", "s2"]
+    nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
+    assert (
+        nxt["kind"] == "review"
+        and nxt["reason"] == "Review due: you last practised Skill 1 6 days ago."
+    )
+
+
+def test_course_query_parameter_is_required_and_validated():
+    client = client_for(LearnerFactory())
+    missing = client.get("/api/v1/practice/next/")
+    assert missing.status_code == 400 and "course" in missing.json()["error"]["fields"]
+    assert client.get("/api/v1/mastery/", {"course": "nope"}).status_code == 404
+
+
+def test_placement_seeds_starting_mastery():
+    course = chain_course(skills=3, items_per_skill=6)
+    # Six items: about two per skill, too few for BKT alone to reach 95%, so seeding shows.
+    CoursePolicy.objects.create(course=course, placement_max_items=6)
+    learner = LearnerFactory()
+    client = client_for(learner)
+    started = client.post("/api/v1/placement/", {"course": course.slug}, format="json")
+    assert started.status_code == 201
+    body = started.json()
+    attempt = body["attempt"]
+    seen = []
+    while body["status"] == "in_progress":
+        item = body["next"]["item"]
+        assert item["id"] not in seen  # never the same item twice
+        seen.append(item["id"])
+        response = client.post(
+            "/api/v1/practice/answers/",
+            {
+                "client_id": str(uuid.uuid4()),
+                "item": item["id"],
+                "attempt": attempt,
+                "answer": item["slug"].split("-i")[1],
+            },
+            format="json",
+        ).json()
+        nxt = response["next"]
+        body = {
+            "status": "finished" if nxt["kind"] == "placement_finished" else "in_progress",
+            "next": nxt,
+            "result": nxt.get("result"),
+        }
+    result = client.get(f"/api/v1/placement/{attempt}/").json()
+    assert result["status"] == "finished"
+    assert result["result"]["answered"] == len(seen) == 6
+    assert result["result"]["theta"] > 1.0  # every answer right
+    assert result["result"]["mastered_skills"] == ["s1", "s2", "s3"]
+    states = {
+        s["slug"]: s["state"]
+        for s in client.get("/api/v1/mastery/", {"course": course.slug}).json()["skills"]
+    }
+    assert set(states.values()) == {"mastered"}
+    assert SkillMastery.objects.filter(learner=learner, seeded_by_placement=True).count() >= 1
+
+
+def test_placement_all_wrong_seeds_nothing_and_finish_early_works():
+    course = chain_course(skills=2, items_per_skill=6)
+    learner = LearnerFactory()
+    client = client_for(learner)
+    body = client.post("/api/v1/placement/", {"course": course.slug}, format="json").json()
+    for _ in range(3):
+        item = body["next"]["item"]
+        nxt = client.post(
+            "/api/v1/practice/answers/",
+            {
+                "client_id": str(uuid.uuid4()),
+                "item": item["id"],
+                "attempt": body["attempt"],
+                "answer": "99",
+            },
+            format="json",
+        ).json()["next"]
+        body["next"] = nxt
+    finished = client.post(f"/api/v1/placement/{body['attempt']}/finish/").json()
+    assert finished["status"] == "finished" and finished["result"]["mastered_skills"] == []
+    assert finished["result"]["theta"] < 0
+    late = client.post(
+        "/api/v1/practice/answers/",
+        {
+            "client_id": str(uuid.uuid4()),
+            "item": body["next"]["item"]["id"],
+            "attempt": body["attempt"],
+            "answer": "1",
+        },
+        format="json",
+    )
+    assert late.status_code == 400 and "attempt" in late.json()["error"]["fields"]
+
+
+def test_other_learners_placement_is_404():
+    course = chain_course(skills=1, items_per_skill=3)
+    body = (
+        client_for(LearnerFactory())
+        .post("/api/v1/placement/", {"course": course.slug}, format="json")
+        .json()
+    )
+    other = client_for(LearnerFactory())
+    assert other.get(f"/api/v1/placement/{body['attempt']}/").status_code == 404
+    assert other.post(f"/api/v1/placement/{body['attempt']}/finish/").status_code == 404
+
+
+def test_wheel_spinning_learners_are_flagged_for_their_teacher():
+    course = chain_course(skills=1, items_per_skill=6)
+    enrollment = EnrollmentFactory()
+    course.classrooms.add(enrollment.classroom)
+    learner = enrollment.learner
+    client = client_for(learner)
+    items = list(course.items.values_list("id", flat=True))
+    for n in range(10):
+        response = client.post(
+            "/api/v1/practice/answers/",
+            {
+                "client_id": str(uuid.uuid4()),
+                "item": items[n % len(items)],
+                "answer": "99",
+            },
+            format="json",
+        ).json()
+    assert response["mastery"][0]["attempts"] == 10
+    assert SkillMastery.objects.get(learner=learner).wheel_spinning is True
+    url = f"/api/v1/classrooms/{enrollment.classroom.pk}/wheel-spinning/"
+    flags = client_for(enrollment.classroom.owner).get(url).json()["results"]
+    assert [(f["learner"], f["skill"], f["attempts"]) for f in flags] == [
+        (learner.username, "s1", 10)
+    ]
+    assert client_for(ClassroomFactory().owner).get(url).status_code == 404
+    assert client.get(url).status_code == 403
+
+
+def test_every_recommendation_is_logged_with_its_reason():
+    course = chain_course(skills=2, items_per_skill=3)
+    learner = LearnerFactory()
+    client = client_for(learner)
+    nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
+    answer_right(client, nxt["item"])
+    log = RecommendationLog.objects.get(learner=learner)
+    assert log.kind == "practice" and log.reason.startswith(("Keep going", "Start here"))
