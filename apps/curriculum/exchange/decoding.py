@@ -18,9 +18,9 @@ def decode_text(source: str, content: bytes | str) -> str:
     """UTF-8 text of the upload (a byte-order mark, as Excel writes, is dropped)."""
     raw = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else content
     if len(raw) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // (1024 * 1024)
+        limit = f"{MAX_FILE_BYTES:,} bytes ({MAX_FILE_BYTES / 2**20:g} MB)"
         raise DecodeFailed(
-            Problem(source, "$", f"The file is {len(raw):,} bytes; the limit is {limit} MB.")
+            Problem(source, "$", f"The file is {len(raw):,} bytes; the limit is {limit}.")
         )
     try:
         text = raw.decode("utf-8-sig")
