@@ -1,6 +1,8 @@
 """Settings for the test suite: base settings with faster hashing, captured mail, and a test
 database and broker that a real Celery worker process (started by a fixture) can share."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR
 
@@ -8,8 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not :memory:, so a worker process started by the tests sees the same database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # A file, not :memory:, so a worker process started by the tests sees the same database;
+    # one per test session, so two sessions on one checkout never share (and clobber) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Never share a queue with a `make run` worker on the same checkout.

@@ -30,6 +30,17 @@ def course_list_for(*, user: User) -> QuerySet[Course]:
     return Course.objects.filter(pk__in=visible.values("pk"))
 
 
+def course_visible_to(*, user: User, course: Course) -> bool:
+    """Whether ``user`` may see ``course``; at most one query (a learner's enrolment)."""
+    if user.is_admin_role:
+        return True
+    if course.status != Status.PUBLISHED:
+        return user.is_teacher and course.created_by_id == user.pk
+    if user.is_teacher or course.is_public:
+        return True
+    return course.classrooms.filter(enrollments__learner=user).exists()
+
+
 def course_get_for(*, user: User, slug: str) -> Course:
     course = course_list_for(user=user).filter(slug=slug).first()
     if course is None:

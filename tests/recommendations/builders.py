@@ -46,7 +46,7 @@ def chain_course(
     public: bool = True,
     lessons: bool = False,
 ) -> Course:
-    """s1 <- s2 <- s3 ... (each requires the previous), numeric items whose answer is their index."""
+    """s1 <- s2 <- s3 ... (each requires the previous); numeric items answered by their index."""
     course = services.course_create(
         author=None, slug=slug, title=slug.title(), status=Status.PUBLISHED, is_public=public
     )

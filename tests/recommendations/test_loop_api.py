@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.assessments.models import Response
 from apps.recommendations.models import CoursePolicy, LessonView, RecommendationLog, SkillMastery
+from apps.recommendations.services.placement import placement_finish, placement_start
 from tests.accounts.factories import ClassroomFactory, EnrollmentFactory, LearnerFactory
 from tests.helpers import client_for
 from tests.recommendations.builders import chain_course
@@ -102,8 +104,8 @@ def test_course_query_parameter_is_required_and_validated():
 
 def test_placement_seeds_starting_mastery():
     course = chain_course(skills=3, items_per_skill=6)
-    # Six items: about two per skill, too few for BKT alone to reach 95%, so seeding shows.
-    CoursePolicy.objects.create(course=course, placement_max_items=6)
+    # Nine items: about three per skill, so some skills rest on placement seeding.
+    CoursePolicy.objects.create(course=course, placement_max_items=9)
     learner = LearnerFactory()
     client = client_for(learner)
     started = client.post("/api/v1/placement/", {"course": course.slug}, format="json")
@@ -133,7 +135,7 @@ def test_placement_seeds_starting_mastery():
         }
     result = client.get(f"/api/v1/placement/{attempt}/").json()
     assert result["status"] == "finished"
-    assert result["result"]["answered"] == len(seen) == 6
+    assert result["result"]["answered"] == len(seen) == 9
     assert result["result"]["theta"] > 1.0  # every answer right
     assert result["result"]["mastered_skills"] == ["s1", "s2", "s3"]
     states = {
@@ -141,7 +143,31 @@ def test_placement_seeds_starting_mastery():
         for s in client.get("/api/v1/mastery/", {"course": course.slug}).json()["skills"]
     }
     assert set(states.values()) == {"mastered"}
-    assert SkillMastery.objects.filter(learner=learner, seeded_by_placement=True).count() >= 1
+
+
+def test_placement_finish_seeds_skills_known_by_ability_and_their_prerequisites():
+    """Responses recorded without BKT updates isolate the seeding: only the ability counts."""
+    course = chain_course(skills=3, items_per_skill=6)
+    learner = LearnerFactory()
+    attempt, _ = placement_start(learner=learner, course=course)
+    hardest = list(course.items.filter(skills__slug__in=["s2", "s3"]).order_by("-irt_b")[:10])
+    for item in hardest:
+        Response.objects.create(
+            learner=learner, item=item, attempt=attempt, answer="x", correct=True, score=1.0
+        )
+    result = placement_finish(learner=learner, attempt=attempt)
+    assert result["answered"] == 10 and result["theta"] > 1.5
+    assert result["mastered_skills"] == ["s1", "s2", "s3"]
+    rows = SkillMastery.objects.filter(learner=learner)
+    assert {(r.skill.slug, r.seeded_by_placement, r.p_known >= 0.95) for r in rows} == {
+        ("s1", True, True),
+        ("s2", True, True),
+        ("s3", True, True),
+    }
+    # Placement never lowers what practice established.
+    attempt2, _ = placement_start(learner=learner, course=course)
+    placement_finish(learner=learner, attempt=attempt2)
+    assert all(r.p_known >= 0.95 for r in SkillMastery.objects.filter(learner=learner))
 
 
 def test_placement_all_wrong_seeds_nothing_and_finish_early_works():

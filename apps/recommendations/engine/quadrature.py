@@ -1,6 +1,7 @@
 """Quadrature rules for integrating over a standard normal ability distribution."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,13 +20,19 @@ class Quadrature:
         return len(self.points)
 
 
+@lru_cache(maxsize=32)
 def gauss_hermite(n_points: int = 21) -> Quadrature:
     """Gauss-Hermite rule for N(0, 1): theta = sqrt(2) x, weight = w / sqrt(pi).
 
-    R's ltm integrates with this rule (21 points for its factor scores).
+    R's ltm integrates with this rule (21 points for its factor scores). Cached: the hot path
+    estimates an ability per answer, and computing the nodes costs more than the estimate.
+    The arrays are made read-only so no caller can change the shared rule.
     """
     nodes, weights = np.polynomial.hermite.hermgauss(n_points)
-    return Quadrature(points=np.sqrt(2.0) * nodes, weights=weights / np.sqrt(np.pi))
+    points, normed = np.sqrt(2.0) * nodes, weights / np.sqrt(np.pi)
+    points.flags.writeable = False
+    normed.flags.writeable = False
+    return Quadrature(points=points, weights=normed)
 
 
 def equally_spaced(n_points: int = 61, limit: float = 6.0) -> Quadrature:

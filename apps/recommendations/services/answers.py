@@ -22,7 +22,7 @@ from apps.assessments.grading import AnswerInvalid, grade
 from apps.assessments.models import Attempt, AttemptStatus, Response
 from apps.core.exceptions import ApplicationError
 from apps.curriculum.models import Item
-from apps.curriculum.selectors import course_list_for
+from apps.curriculum.selectors import course_visible_to
 
 from .. import metrics
 from ..engine.ability import estimate_eap
@@ -58,7 +58,7 @@ class AnswerOutcome:
 
 def _item_for(learner: User, item_id: int) -> Item:
     item = Item.objects.select_related("course").filter(pk=item_id).first()
-    if item is None or not course_list_for(user=learner).filter(pk=item.course_id).exists():
+    if item is None or not course_visible_to(user=learner, course=item.course):
         raise ApplicationError(
             "No such item.",
             fields={"item": [f"No item {item_id} you can answer."]},
