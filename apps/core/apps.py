@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import metrics
+        from .queue_metrics import celery_queue_gauges
 
         metrics.register_business_collector()
+        metrics.register_gauge_provider(celery_queue_gauges)

@@ -109,3 +109,16 @@ def test_each_request_logs_one_json_line_with_its_request_id():
     assert request_lines[0]["request_id"] == "req-abc-123"
     assert (request_lines[0]["path"], request_lines[0]["status"]) == ("/accounts/login/", 200)
     assert {"time", "level", "message"} <= set(request_lines[0])
+
+
+@pytest.mark.django_db
+def test_metrics_report_the_celery_queue_depth(client):
+    from adaptive_learning.celery import app
+    from apps.core.tasks import ping
+
+    app.control.purge()
+    for _ in range(3):
+        ping.delay()  # no worker runs in this test: they wait in the queue
+    text = client.get("/metrics").content.decode()
+    assert 'adaptive_celery_queue_length{queue="celery"} 3.0' in text
+    app.control.purge()
