@@ -3,8 +3,8 @@ from django.urls import include, path
 
 from . import views
 
+# The home page ("home") and the classroom pages are mounted by apps.recommendations.urls.
 urlpatterns = [
-    path("", views.home_view, name="home"),
     path("accounts/signup/", views.signup_view, name="signup"),
     path(
         "accounts/login/",
@@ -12,12 +12,4 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("classrooms/join/", views.classroom_join_view, name="classroom-join"),
-    path("classrooms/create/", views.classroom_create_view, name="classroom-create"),
-    path(
-        "classrooms/<int:pk>/regenerate-code/",
-        views.classroom_regenerate_code_view,
-        name="classroom-regenerate-code",
-    ),
-    path("classrooms/<int:pk>/joining/", views.classroom_joining_view, name="classroom-joining"),
 ]

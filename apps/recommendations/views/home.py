@@ -1,0 +1,14 @@
+"""The site's home: a learner's dashboard or a teacher's (and admin's) classrooms."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from .classrooms import teacher_home_page
+from .learner import learner_home_page
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_learner:  # type: ignore[union-attr]
+        return learner_home_page(request)
+    return teacher_home_page(request)

@@ -1,0 +1,164 @@
+"""Learner pages: home, practice (one item at a time), lessons, the mastery map, history.
+
+Every page works as plain HTML forms; htmx (vendored) swaps the practice panel in place when
+JavaScript runs. Feedback is rendered straight from the POST rather than redirected to: a reload
+resubmits the same client_id and the service hands back the stored result, so nothing counts
+twice.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts import services as account_services
+from apps.accounts.forms import ClassroomJoinForm
+from apps.accounts.selectors import classroom_list_for
+from apps.core.exceptions import ApplicationError
+from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
+
+from ..dashboards.history import answer_text, attempt_page
+from ..dashboards.learner_home import learner_home
+from ..dashboards.practice import answer_from, item_view, practice_activity
+from ..dashboards.svg import STATE_LABELS, MapNode, mastery_map_svg
+from ..selectors import ability_for, skill_mastery_list
+from ..services.answers import answer_submit
+from ..services.lessons import lesson_mark_read
+from ..snapshot import course_snapshot
+from .access import learner_required
+from .forms import AnswerMetaForm, fresh_answer_meta
+
+
+def learner_home_page(
+    request: HttpRequest, join_form: ClassroomJoinForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "courses": learner_home(learner=request.user),  # type: ignore[arg-type]
+        "classrooms": classroom_list_for(user=request.user),  # type: ignore[arg-type]
+        "join_form": join_form or ClassroomJoinForm(),
+    }
+    return render(request, "recommendations/learner/home.html", context, status=status)
+
+
+def _item_id_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("item", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@learner_required
+def practice_view(request: HttpRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+    activity = practice_activity(
+        learner=request.user,  # type: ignore[arg-type]
+        course=course,
+        item_id=_item_id_param(request),
+    )
+    context: dict[str, Any] = {"course": course, "activity": activity}
+    if activity.item:
+        context["meta"] = fresh_answer_meta(activity.item["id"])
+    return render(request, "recommendations/learner/practice.html", context)
+
+
+@learner_required
+@require_POST
+def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+    form = AnswerMetaForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("The form was incomplete; reload the page.", status=400)
+    item = item_view(course=course, item_id=form.cleaned_data["item"])
+    if item is None:
+        raise Http404("No such question in this course.")
+    answer = answer_from(request.POST, item)
+    try:
+        outcome = answer_submit(
+            learner=request.user,  # type: ignore[arg-type]
+            item_id=item["id"],
+            answer=answer,
+            client_id=form.cleaned_data["client_id"],
+            time_taken_ms=form.time_taken_ms(),
+        )
+    except ApplicationError as error:
+        if error.status_code == 404:
+            raise Http404(error.message) from error
+        context = {
+            "course": course,
+            "activity": practice_activity(learner=request.user, course=course),  # type: ignore[arg-type]
+            "item": item,
+            "meta": form.cleaned_data | {"client_id": str(form.cleaned_data["client_id"])},
+            "answer_error": " ".join(error.fields.get("answer", [])) or error.message,
+            "given": answer,
+        }
+        return render(request, "recommendations/learner/practice.html", context, status=400)
+    context = {
+        "course": course,
+        "feedback": outcome.payload,
+        "given_text": answer_text(outcome.payload.get("answer", answer)),
+    }
+    return render(request, "recommendations/learner/practice.html", context)
+
+
+@learner_required
+@require_POST
+def lesson_read_view(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+    lesson = lesson_get_for(user=request.user, course=course, slug=lesson_slug)  # type: ignore[arg-type]
+    lesson_mark_read(learner=request.user, lesson=lesson)  # type: ignore[arg-type]
+    return redirect("practice", slug=course.slug)
+
+
+@learner_required
+def mastery_map_view(request: HttpRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+    skills = skill_mastery_list(learner=request.user, course=course)  # type: ignore[arg-type]
+    nodes = [
+        MapNode(s.slug, s.name, s.state, round(100 * s.p_known), s.prerequisites) for s in skills
+    ]
+    names = {s.slug: s.name for s in skills}
+    context = {
+        "course": course,
+        "skills": skills,
+        "names": names,
+        "threshold": course_snapshot(course).policy.mastery_threshold,
+        "ability": ability_for(learner=request.user, course=course),  # type: ignore[arg-type]
+        "map_svg": mastery_map_svg(
+            nodes, id_prefix="mastery-map", title=f"Mastery map of {course.title}"
+        ),
+        "legend": list(STATE_LABELS.items()),
+        "counts": {state: sum(s.state == state for s in skills) for state in STATE_LABELS},
+    }
+    return render(request, "recommendations/learner/map.html", context)
+
+
+@learner_required
+def history_view(request: HttpRequest) -> HttpResponse:
+    courses = list(course_list_for(user=request.user))  # type: ignore[arg-type]
+    selected = next((c for c in courses if c.slug == request.GET.get("course")), None)
+    page, attempts = attempt_page(
+        learner=request.user,  # type: ignore[arg-type]
+        course=selected,
+        page=request.GET.get("page"),
+    )
+    context = {"courses": courses, "selected": selected, "page": page, "attempts": attempts}
+    return render(request, "recommendations/learner/history.html", context)
+
+
+@learner_required
+@require_POST
+def classroom_join_view(request: HttpRequest) -> HttpResponse:
+    form = ClassroomJoinForm(request.POST)
+    if form.is_valid():
+        try:
+            enrollment = account_services.classroom_join(
+                learner=request.user,  # type: ignore[arg-type]
+                code=form.cleaned_data["code"],
+            )
+        except ApplicationError as error:
+            for message in error.fields.get("code", [error.message]):
+                form.add_error("code", message)
+        else:
+            messages.success(request, f"You joined {enrollment.classroom.name}.")
+            return redirect("home")
+    return learner_home_page(request, join_form=form, status=400)
