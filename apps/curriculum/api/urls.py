@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import exchange_views, views
 
 urlpatterns = [
     path("courses/", views.CourseListApi.as_view(), name="api-courses"),
+    path("courses/import/", exchange_views.CourseImportApi.as_view(), name="api-course-import"),
+    path(
+        "courses/<slug:slug>/export/",
+        exchange_views.CourseExportApi.as_view(),
+        name="api-course-export",
+    ),
     path("courses/<slug:slug>/", views.CourseDetailApi.as_view(), name="api-course"),
     path("courses/<slug:slug>/graph/", views.CourseGraphApi.as_view(), name="api-course-graph"),
     path("courses/<slug:slug>/modules/", views.ModuleListApi.as_view(), name="api-modules"),

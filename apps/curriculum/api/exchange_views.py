@@ -1,0 +1,106 @@
+"""Course import and export over the API, for teachers and admins (the format: FORMAT.md)."""
+
+import json
+from dataclasses import asdict
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.permissions import IsTeacherOrAdmin
+from apps.core.exceptions import ApplicationError
+
+from .. import selectors
+from ..exchange import MAX_FILE_BYTES, course_export, course_import, items_to_csv
+from ..models import Course
+from . import serializers as s
+
+
+def _target_slug(content: bytes, name: str, course_slug: str | None) -> str | None:
+    """The slug a file would write to, when it can be read; the importer reports the rest."""
+    if course_slug or name.lower().endswith(".csv"):
+        return course_slug
+    try:
+        document = json.loads(content)
+        slug = document["course"]["slug"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return slug if isinstance(slug, str) else None
+
+
+class CourseImportApi(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.CourseImportInputSerializer},
+        responses={
+            201: s.CourseImportOutputSerializer,
+            400: OpenApiResponse(
+                description="Nothing imported; `error.fields` maps each JSON path "
+                "or CSV row/column to its problems."
+            ),
+            403: OpenApiResponse(description="Replacing a course you do not own."),
+        },
+        summary="Import a course (JSON) or items (CSV); all or nothing",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.CourseImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ApplicationError(
+                "File too large.", fields={"file": [f"Over {MAX_FILE_BYTES} bytes."]}
+            )
+        content = upload.read()
+        course_slug = data.validated_data.get("course")
+        slug = _target_slug(content, upload.name, course_slug)
+        existing = Course.objects.filter(slug=slug).first() if slug else None
+        writes_existing = existing is not None and (data.validated_data["replace"] or course_slug)
+        if writes_existing and not selectors.can_edit_course(user=request.user, course=existing):
+            raise ApplicationError(
+                "Only the course's author or an admin may change it.",
+                code="permission_denied",
+                status_code=403,
+            )
+        result = course_import(
+            source_name=upload.name,
+            content=content,
+            author=request.user,
+            replace=data.validated_data["replace"],
+            course_slug=course_slug,
+        )
+        counts = asdict(result.written)
+        return Response(
+            {"course": result.course.slug, "counts": counts}, status=status.HTTP_201_CREATED
+        )
+
+
+class CourseExportApi(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as",
+                enum=["json", "csv"],
+                description="json (default): the whole course; csv: its items",
+            )
+        ],
+        responses={(200, "application/json"): dict, (200, "text/csv"): str},
+        summary="Export a course with its answer keys (teachers and admins)",
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        course = selectors.course_get_for(user=request.user, slug=slug)
+        if request.query_params.get("as", "json") == "csv":
+            response = HttpResponse(items_to_csv(course), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{course.slug}-items.csv"'
+            return response
+        body = json.dumps(course_export(course=course), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{course.slug}.json"'
+        return response
