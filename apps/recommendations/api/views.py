@@ -18,6 +18,7 @@ from apps.assessments.models import Attempt, AttemptStatus
 from apps.curriculum import selectors as curriculum_selectors
 
 from .. import selectors
+from ..models import SkillMastery
 from ..payloads import recommendation_payload
 from ..services.answers import answer_submit
 from ..services.lessons import lesson_mark_read
@@ -310,6 +311,7 @@ class LessonReadApi(APIView):
 class WheelSpinningApi(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = s.WheelSpinningOutputSerializer
+    queryset = SkillMastery.objects.none()  # the schema's model; requests use the selector
 
     @extend_schema(
         responses={200: s.WheelSpinningOutputSerializer(many=True), **ERRORS},
