@@ -74,7 +74,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ResponseInline(admin.TabularInline):
     model = Response
     fields = ["created_at", "item", "answer", "correct", "score", "time_taken_ms"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "item", "answer", "correct", "score", "time_taken_ms"]
     ordering = ["created_at", "id"]
     extra = 0
     can_delete = False

@@ -10,7 +10,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -71,6 +71,11 @@ def _count(model: type[models.Model], fk: str) -> Coalesce:
 
 
 class SlugFormMixin:
+    fields: dict[str, forms.Field]
+
+    def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField:
+        return cast(forms.ModelMultipleChoiceField, self.fields[name])
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]  # type: ignore[attr-defined]
         if (message := slug_error(slug)) is not None:
@@ -274,7 +279,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 
 class SkillChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Skill) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Skill) -> str:
         return f"{obj.name} ({obj.slug})"
 
 
@@ -301,7 +306,7 @@ class SkillForm(SlugFormMixin, forms.ModelForm):
             self.fields["requires"].initial = list(
                 self.instance.prerequisites.values_list("pk", flat=True)
             )
-        self.fields["requires"].queryset = skills
+        self._skill_field("requires").queryset = skills
 
     def _course(self) -> Course:
         return self.cleaned_data.get("course") or self.instance.course
@@ -327,7 +332,7 @@ class SkillForm(SlugFormMixin, forms.ModelForm):
         )
         return services.skill_set_prerequisites(skill=skill, prerequisites=requires)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if not self.errors:
             refusal = service_refusal(lambda: self.write(_fresh(self.instance)))
@@ -386,7 +391,8 @@ class LessonForm(SlugFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["skills"].queryset = Skill.objects.filter(course=self.instance.course_id)
+            field = cast(forms.ModelMultipleChoiceField, self.fields["skills"])
+            field.queryset = Skill.objects.filter(course=self.instance.course_id)
 
     def clean_skills(self) -> Any:
         course = self.cleaned_data.get("course") or getattr(self.instance, "course", None)
@@ -410,7 +416,7 @@ class LessonForm(SlugFormMixin, forms.ModelForm):
             lesson=lesson,
         )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if not self.errors:
             refusal = service_refusal(lambda: self.write(_fresh(self.instance)))
@@ -458,7 +464,7 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -500,7 +506,7 @@ class ItemForm(SlugFormMixin, forms.ModelForm):
         if self.instance.pk:
             skills = skills.filter(course=self.instance.course_id)
             self.fields["tags"].initial = list(self.instance.skills.values_list("pk", flat=True))
-        self.fields["tags"].queryset = skills
+        self._skill_field("tags").queryset = skills
 
     def item_spec(self, choices: Iterable[ChoiceSpec] = ()) -> ItemSpec:
         data = self.cleaned_data
@@ -522,11 +528,11 @@ class ItemForm(SlugFormMixin, forms.ModelForm):
     def course(self) -> Course:
         return self.cleaned_data.get("course") or self.instance.course
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        foreign = [s.slug for s in cleaned["tags"] if s.course_id != self.course().pk]
+        foreign = [s.slug for s in self.cleaned_data["tags"] if s.course_id != self.course().pk]
         if foreign:
             self.add_error("tags", f"Not skills of this course: {', '.join(foreign)}.")
         # Everything but the choices, which the choice formset checks with the whole spec.
@@ -637,7 +643,7 @@ class ItemAdmin(admin.ModelAdmin):
 
     def save_form(self, request: HttpRequest, form: Any, change: bool) -> Item:
         item = super().save_form(request, form, change)
-        item._admin_form = form  # type: ignore[attr-defined]  # the choice formset validates with it
+        item._admin_form = form  # the choice formset validates the whole item with it
         return item
 
     def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:

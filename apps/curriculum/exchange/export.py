@@ -61,7 +61,13 @@ def _skills(course: Course) -> list[dict[str, Any]]:
         .values_list("skill_id", "prerequisite__slug")
     )
     return [
-        {**row, "module": row.pop("module__slug"), "prerequisites": prerequisites[row.pop("id")]}
+        {
+            "slug": row["slug"],
+            "name": row["name"],
+            "description": row["description"],
+            "module": row["module__slug"],
+            "prerequisites": prerequisites[row["id"]],
+        }
         for row in course.skills.order_by("position", "id").values(
             "id", "slug", "name", "description", "module__slug"
         )
@@ -75,7 +81,14 @@ def _lessons(course: Course) -> list[dict[str, Any]]:
         .values_list("lesson_id", "skill__slug")
     )
     return [
-        {**row, "module": row.pop("module__slug"), "skills": skills[row.pop("id")]}
+        {
+            "slug": row["slug"],
+            "title": row["title"],
+            "module": row["module__slug"],
+            "skills": skills[row["id"]],
+            "body": row["body"],
+            "status": row["status"],
+        }
         for row in course.lessons.order_by("position", "id").values(
             "id", "slug", "title", "module__slug", "body", "status"
         )
@@ -85,14 +98,14 @@ def _lessons(course: Course) -> list[dict[str, Any]]:
 def _assessments(course: Course) -> list[dict[str, Any]]:
     items = _grouped(
         assessment_item_model()
-        .objects.filter(assessment__course=course)
+        ._default_manager.filter(assessment__course=course)
         .order_by("assessment_id", "position", "id")
         .values_list("assessment_id", "item__slug")
     )
     return [
         {**row, "items": items[row.pop("id")]}
         for row in assessment_model()
-        .objects.filter(course=course)
+        ._default_manager.filter(course=course)
         .order_by("id")
         .values("id", "slug", "title", "kind", "max_items", "target_standard_error")
     ]

@@ -7,6 +7,7 @@ course document (format v1, see FORMAT.md).
 import logging
 import re
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError
@@ -81,7 +82,7 @@ def _header_problems(source: str, document: object) -> list[Problem]:
 
 
 def _replace_problems(
-    source: str, data: dict, course: Course | None, replace: bool
+    source: str, data: dict[str, Any], course: Course | None, replace: bool, slug_path: str
 ) -> list[Problem]:
     """What only the database can tell: the slug is taken; an assessment to delete was taken."""
     if course is None:
@@ -90,14 +91,14 @@ def _replace_problems(
         return [
             Problem(
                 source,
-                "$.course.slug",
+                slug_path,
                 f"A course {course.slug!r} exists; import with replace to update it.",
             )
         ]
     keep = {row["slug"] for row in data["assessments"]}
     attempted = (
         assessment_model()
-        .objects.filter(course=course, attempts__isnull=False)
+        ._default_manager.filter(course=course, attempts__isnull=False)
         .values_list("slug", flat=True)
         .distinct()
     )
@@ -135,7 +136,8 @@ def _import_json(
     data = canonical_course(course_data)
     with transaction.atomic():
         course = Course.objects.select_for_update().filter(slug=data["slug"]).first()
-        problems = _replace_problems(source, data, course, replace)
+        slug_path = "$.course.slug" if course_slug is None else "course_slug"
+        problems = _replace_problems(source, data, course, replace, slug_path)
         if problems:
             raise _fail(source, problems)
         written = write_course(data=data, course=course, author=author)

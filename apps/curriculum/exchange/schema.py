@@ -27,7 +27,8 @@ KIND_NAMES = {
 
 @cache
 def course_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def _inlined(node: Any, definitions: dict[str, Any]) -> Any:
