@@ -38,7 +38,12 @@ class ItemSpec:
 
 
 def _finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float (e.g. 10**400 from JSON)
+        return False
 
 
 def _choice_errors(spec: ItemSpec) -> dict[str, list[str]]:

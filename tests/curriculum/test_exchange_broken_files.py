@@ -9,6 +9,7 @@ import pytest
 
 from apps.curriculum.exchange import ImportFailed, Problem, course_import, decoding, items_to_csv
 from apps.curriculum.models import Course
+from apps.curriculum.validation import ItemSpec, item_spec_errors
 
 from .exchange_data import dumps, model_counts, small_course
 
@@ -441,3 +442,41 @@ def test_import_failed_is_json_serialisable_for_the_api(existing):
     with pytest.raises(ImportFailed) as caught:
         course_import(source_name="x.json", content="{", author=None)
     assert json.loads(json.dumps(caught.value.fields)) == caught.value.fields
+
+
+def test_number_too_large(existing):
+    content = broken(lambda course: course["items"][2].update(answer=10**400))
+    path, message = only(refused("course.json", content))
+    assert (path, message) == (
+        "$",
+        "Invalid JSON: the number 10000000000000000000... is too large.",
+    )
+
+
+def test_huge_integer_answer_is_a_validation_error_not_a_crash():
+    spec = ItemSpec(type="numeric", stem="?", numeric_answer=10**400, skills=("s",))
+    assert item_spec_errors(spec) == {
+        "numeric_answer": ["A numeric item needs a finite numeric answer."]
+    }
+
+
+def test_nul_characters(existing):
+    content = broken(lambda course: course["lessons"][0].update(body="a\x00b"))
+    assert only(refused("course.json", content)) == (
+        "$.course.lessons[0].body",
+        "Text may not contain the NUL character.",
+    )
+    assert only(refused("course.json", b'{"format":\n "x\x00"}')) == (
+        "line 2",
+        "The file contains a NUL character.",
+    )
+
+
+def test_csv_choice_key_too_long(existing):
+    header = items_to_csv(existing).splitlines()[0]
+    text = header + "\nx,single_choice,Pick,halves,*abcdefghijklmnopq=1|b=2,,,,,,,,,\n"
+    assert only(refused("items.csv", text, course_slug="halves")) == (
+        'row 2, column "choices"',
+        "The key 'abcdefghijklmnopq' is longer than 16 characters; "
+        "write choices as *a=right|b=wrong.",
+    )

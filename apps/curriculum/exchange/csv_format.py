@@ -11,7 +11,7 @@ import io
 import math
 from typing import Any
 
-from apps.curriculum.models import Course, ItemType, Status
+from apps.curriculum.models import Choice, Course, ItemType, Status
 
 from .export import export_items
 from .items import canonical_item
@@ -37,6 +37,7 @@ LIST_COLUMNS = ("skills", "accepted_answers", "hints")
 NUMBER_COLUMNS = {"answer": "answer", "tolerance": "tolerance"}
 IRT_COLUMNS = {"irt_a": "a", "irt_b": "b", "irt_c": "c"}
 ESCAPED = "\\|=*"
+KEY_LENGTH = Choice._meta.get_field("key").max_length or 16
 
 
 def _escape(text: str, specials: str = "|") -> str:
@@ -141,6 +142,8 @@ def _choice(part: str, escaped: list[bool]) -> dict[str, Any]:
     leading = len(part[:at]) - len(part[:at].lstrip())
     if key.startswith("*") and not escaped[leading]:
         key, correct = key[1:].strip(), True
+    if len(key) > KEY_LENGTH:
+        raise ValueError(f"The key {key!r} is longer than {KEY_LENGTH} characters")
     return {"key": key, "text": part[at + 1 :].strip(), "correct": correct}
 
 

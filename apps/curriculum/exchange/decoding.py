@@ -37,6 +37,10 @@ def decode_text(source: str, content: bytes | str) -> str:
         ) from None
     if not text.strip():
         raise DecodeFailed(Problem(source, "$", "The file is empty."))
+    if "\x00" in text:
+        # PostgreSQL cannot store it in text columns; a binary file renamed to .json has them.
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise DecodeFailed(Problem(source, f"line {line}", "The file contains a NUL character."))
     return text
 
 
@@ -46,6 +50,28 @@ class _NotJson(ValueError):
 
 def _reject_constant(name: str) -> None:
     raise _NotJson(f"{name} is not a JSON number")
+
+
+def _parse_int(text: str) -> int:
+    # No number in a course needs 19 digits, and Python refuses to convert ones over 4,300.
+    if len(text.lstrip("-")) > 18:
+        raise _NotJson(f"the number {text[:20]}... is too large")
+    return int(text)
+
+
+def _nul_path(value: Any, path: str = "$") -> str | None:
+    """Where a ``\\u0000`` escape put a NUL into a string (PostgreSQL cannot store it)."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, list):
+        return next((p for i, v in enumerate(value) if (p := _nul_path(v, f"{path}[{i}]"))), None)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if "\x00" in key:
+                return path
+            if (found := _nul_path(inner, f"{path}.{key}")) is not None:
+                return found
+    return None
 
 
 def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -60,8 +86,11 @@ def _pairs_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def parse_json(source: str, text: str) -> Any:
     try:
-        return json.loads(
-            text, object_pairs_hook=_pairs_without_duplicates, parse_constant=_reject_constant
+        document = json.loads(
+            text,
+            object_pairs_hook=_pairs_without_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
         )
     except json.JSONDecodeError as exc:
         raise DecodeFailed(
@@ -75,3 +104,6 @@ def parse_json(source: str, text: str) -> Any:
         raise DecodeFailed(Problem(source, "$", f"Invalid JSON: {exc}.")) from None
     except RecursionError:
         raise DecodeFailed(Problem(source, "$", "Invalid JSON: nested too deeply.")) from None
+    if (path := _nul_path(document)) is not None:
+        raise DecodeFailed(Problem(source, path, "Text may not contain the NUL character."))
+    return document
