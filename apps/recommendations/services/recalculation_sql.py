@@ -1,0 +1,137 @@
+"""Bulk reads and writes for the recalculation and the simulator, below the ORM's per-row cost.
+
+Measured on the development machine: `bulk_create` spends about 130 us per row compiling SQL
+(0.8 ms with `update_conflicts`), and `values_list` about 9 us per row converting values, while
+the database itself needs a tenth of that. With a million responses that is the difference
+between seconds and minutes. So these helpers:
+- read through a chunked (server-side on PostgreSQL) cursor, the query still built by the ORM;
+- write with `executemany`, each value prepared by its own field's `get_db_prep_save` (UUIDs,
+  JSON and datetimes come out as each backend expects), in the INSERT ... ON CONFLICT ... DO
+  UPDATE syntax that SQLite (3.24+) and PostgreSQL share.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from ..engine.arrays import IntArray
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+CHUNK_ROWS = 20_000
+# Values of these fields go to the driver as they are (ints, floats, bools).
+_PLAIN = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "FloatField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
+
+
+def to_microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+def from_microseconds(value: int | np.integer[Any]) -> datetime:
+    return EPOCH + timedelta(microseconds=int(value))
+
+
+def _connection() -> BaseDatabaseWrapper:
+    # The wrapper itself: every attribute read through django.db.connection (a proxy over an
+    # asgiref Local) costs microseconds, which adds up over a million values.
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def read_chunks(queryset: models.QuerySet[Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a `values_list` queryset as the driver returns them, CHUNK_ROWS at a time."""
+    sql, params = queryset.query.sql_with_params()
+    with _connection().chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_ROWS):
+            yield rows
+
+
+def datetimes_to_microseconds(values: Sequence[Any]) -> IntArray:
+    """Datetimes as the driver returns them to microseconds since the epoch: UTC text (SQLite
+    through a Cast), naive UTC datetimes (SQLite's converters) or aware ones (PostgreSQL)."""
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    if isinstance(values[0], str):
+        return np.array(values, dtype="datetime64[us]").astype(np.int64)
+    epoch = EPOCH if values[0].tzinfo is not None else EPOCH.replace(tzinfo=None)
+    moments: list[datetime] = list(values)
+    return np.array([(moment - epoch) // MICROSECOND for moment in moments], dtype=np.int64)
+
+
+def _preparers(model: type[models.Model], names: Sequence[str]) -> "list[models.Field[Any, Any]]":
+    return [model._meta.get_field(name) for name in names]  # type: ignore[misc]
+
+
+def _prepared(
+    fields: "list[models.Field[Any, Any]]", rows: Iterable[Sequence[Any]]
+) -> list[list[Any]]:
+    plain = [field.get_internal_type() in _PLAIN for field in fields]
+    connection = _connection()
+    return [
+        [
+            value if is_plain or value is None else field.get_db_prep_save(value, connection)
+            for field, is_plain, value in zip(fields, plain, row, strict=True)
+        ]
+        for row in rows
+    ]
+
+
+def _insert_sql(model: type[models.Model], fields: "list[models.Field[Any, Any]]") -> str:
+    quote = _connection().ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
+def _execute(sql: str, rows: list[list[Any]]) -> None:
+    with _connection().cursor() as cursor:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            cursor.executemany(sql, rows[start : start + CHUNK_ROWS])
+
+
+def insert_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert rows of values for the fields `names` (foreign keys by field name, given ids)."""
+    fields = _preparers(model, names)
+    prepared = _prepared(fields, rows)
+    _execute(_insert_sql(model, fields), prepared)
+    return len(prepared)
+
+
+def upsert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    unique: Sequence[str],
+    update: Sequence[str],
+) -> int:
+    """Insert rows, or update the `update` fields of the row with the same `unique` fields
+    (which must be a unique constraint). Other columns of existing rows are left alone."""
+    fields = _preparers(model, names)
+    quote = _connection().ops.quote_name
+    conflict = ", ".join(quote(field.column) for field in _preparers(model, unique))
+    assignments = ", ".join(
+        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"
+        for field in _preparers(model, update)
+    )
+    sql = f"{_insert_sql(model, fields)} ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    prepared = _prepared(fields, rows)
+    _execute(sql, prepared)
+    return len(prepared)

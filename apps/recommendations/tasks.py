@@ -1,0 +1,68 @@
+"""Celery tasks of the nightly recalculation (thin: the work is in services.recalculation).
+
+`recalculate_all` (the beat entry) starts a run and queues a group of one task per course, so
+more workers finish sooner. Transient database and broker errors are retried with backoff; any
+other failure, or retries running out, marks the run failed and releases the lock.
+"""
+
+from typing import Any
+
+from celery import Task, group, shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from .models import RunStatus
+from .services.recalculation import recalculate_course, recalculation_fail, recalculation_start
+from .services.recalculation_runs import COURSE_SOFT_TIME_LIMIT, COURSE_TIME_LIMIT
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
+RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 10,  # 10 s, 20 s, 40 s ... with jitter
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+class RecalculationCourseTask(Task):  # type: ignore[misc]
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        # Called once retries are over (not on each retry): the run cannot succeed any more.
+        run_id = kwargs.get("run_id", args[0] if args else None)
+        if run_id is not None:
+            recalculation_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}\n{einfo}")
+
+
+@shared_task(
+    base=RecalculationCourseTask,
+    acks_late=True,
+    soft_time_limit=COURSE_SOFT_TIME_LIMIT,
+    time_limit=COURSE_TIME_LIMIT,
+    **RETRY,
+)
+def recalculate_course_task(run_id: int, course_id: int, full: bool = False) -> str:
+    """One course of a run (idempotent: a redelivered task repeats nothing)."""
+    outcome = recalculate_course(run_id=run_id, course_id=course_id, full=full)
+    return "skipped" if outcome is None else outcome.slug
+
+
+def _queue_courses(run_id: int, course_ids: list[int], full: bool) -> None:
+    try:
+        group(recalculate_course_task.s(run_id, course_id, full) for course_id in course_ids)()
+    except Exception as error:
+        # Nothing will finish the run: fail it now so the lock is free for the retry.
+        recalculation_fail(run_id=run_id, error=f"Could not queue the course tasks: {error}")
+        raise
+
+
+@shared_task(soft_time_limit=300, time_limit=360, **RETRY)
+def recalculate_all(full: bool = False, trigger: str = "beat") -> int:
+    """Start a run over every course with new responses (all with `full`); returns its id."""
+    with transaction.atomic():
+        run = recalculation_start(trigger=trigger, full=full)
+        course_ids = list(run.counts.get("planned_course_ids", []))
+        if run.status == RunStatus.RUNNING and course_ids:
+            transaction.on_commit(lambda: _queue_courses(run.pk, course_ids, full))
+    return run.pk
