@@ -12,8 +12,11 @@ from .models import Classroom, Role, User
 
 def classroom_list_for(*, user: User) -> QuerySet[Classroom]:
     """Admins see every classroom, teachers their own, learners those they are enrolled in."""
-    classrooms = Classroom.objects.select_related("owner").annotate(
-        learner_count=Count("enrollments", distinct=True)
+    # GROUP BY drops Meta.ordering, so order explicitly (stable pagination).
+    classrooms = (
+        Classroom.objects.select_related("owner")
+        .annotate(learner_count=Count("enrollments", distinct=True))
+        .order_by("name", "id")
     )
     if user.is_admin_role:
         return classrooms

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django_celery_beat.models import PeriodicTask
 
+from adaptive_learning.celery import DEFAULT_BEAT_SCHEDULE
 from apps.accounts.models import Classroom, Enrollment, User
 
 
@@ -42,4 +43,5 @@ def test_sync_beat_schedule_creates_missing_entries_and_keeps_admin_edits():
     call_command("sync_beat_schedule")
     assert PeriodicTask.objects.get(name="flush-expired-tokens").enabled is False
     call_command("sync_beat_schedule", "--reset")
-    assert PeriodicTask.objects.count() == 1
+    assert PeriodicTask.objects.get(name="flush-expired-tokens").enabled is True
+    assert set(PeriodicTask.objects.values_list("name", flat=True)) == set(DEFAULT_BEAT_SCHEDULE)
