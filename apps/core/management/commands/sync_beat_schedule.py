@@ -36,6 +36,7 @@ class Command(BaseCommand):
                 "crontab": crontab_row,
                 "kwargs": json.dumps(entry.get("kwargs", {})),
                 "description": str(entry.get("description", "")),
+                "enabled": True,
             }
             if options["reset"]:
                 PeriodicTask.objects.update_or_create(name=name, defaults=defaults)
