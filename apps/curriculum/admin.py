@@ -70,7 +70,10 @@ def _count(model: type[models.Model], fk: str) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
-class SlugFormMixin:
+class AuthoringFormMixin:
+    """Slugs by the services' rule (so every slug the admin saves can be exported and imported
+    again), and typed access to the skill pickers."""
+
     fields: dict[str, forms.Field]
 
     def _skill_field(self, name: str) -> forms.ModelMultipleChoiceField:
@@ -86,14 +89,22 @@ class SlugFormMixin:
 # ----------------------------------------------------------------------------------- courses
 
 
+class ModuleForm(AuthoringFormMixin, forms.ModelForm):
+    class Meta:
+        model = Module
+        fields = ["course", "position", "slug", "title", "description"]
+
+
 class ModuleInline(admin.TabularInline):
+    # Modules carry no rule beyond their slug, so the inline saves them directly.
     model = Module
+    form = ModuleForm
     extra = 0
     fields = ["position", "slug", "title", "description"]
     ordering = ["position", "id"]
 
 
-class CourseForm(SlugFormMixin, forms.ModelForm):
+class CourseForm(AuthoringFormMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = ["slug", "title", "description", "language", "status", "is_public", "classrooms"]
@@ -261,6 +272,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
+    form = ModuleForm
     list_display = ["title", "slug", "course", "position", "skill_count"]
     list_filter = ["course"]
     search_fields = ["title", "slug", "course__title"]
@@ -283,7 +295,7 @@ class SkillChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.slug})"
 
 
-class SkillForm(SlugFormMixin, forms.ModelForm):
+class SkillForm(AuthoringFormMixin, forms.ModelForm):
     # Not named "prerequisites": edges are written by skill_set_prerequisites only, which
     # refuses cycles; the model field (with its through model) is not edited directly.
     requires = SkillChoiceField(
@@ -382,7 +394,7 @@ class SkillAdmin(admin.ModelAdmin):
 # ----------------------------------------------------------------------------------- lessons
 
 
-class LessonForm(SlugFormMixin, forms.ModelForm):
+class LessonForm(AuthoringFormMixin, forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["course", "module", "slug", "title", "body", "skills", "position", "status"]
@@ -468,7 +480,7 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ItemForm(SlugFormMixin, forms.ModelForm):
+class ItemForm(AuthoringFormMixin, forms.ModelForm):
     # Not "skills": the model field has a through model, tagged by item_save only.
     tags = SkillChoiceField(
         queryset=Skill.objects.none(),
