@@ -27,6 +27,8 @@ from apps.curriculum.models import (
 )
 from tests.accounts.factories import TeacherFactory
 
+CHOICE = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
+
 
 class CourseFactory(DjangoModelFactory[Course]):
     class Meta:
@@ -145,9 +147,6 @@ class ItemFactory(DjangoModelFactory[Item]):
             return
         tagged = extracted if extracted is not None else [SkillFactory(course=obj.course)]
         ItemSkill.objects.bulk_create(ItemSkill(item=obj, skill=s) for s in tagged)
-
-
-CHOICE = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
 
 
 class NumericItemFactory(ItemFactory):
