@@ -206,7 +206,9 @@ def test_documented_assessment_defaults_are_the_models():
 @pytest.fixture
 def answered(db):
     """The small course with a learner's answer to ``txt`` and an attempt at ``placement``."""
-    course = import_json(small_course()).course
+    document = small_course()
+    document["course"]["items"][3]["status"] = "published"  # ``txt``, answered below
+    course = import_json(document).course
     learner = LearnerFactory()
     placement = Assessment.objects.get(course=course, slug="placement")
     attempt = Attempt.objects.create(learner=learner, assessment=placement)

@@ -139,7 +139,11 @@ def write_items(
         stale = [item.pk for slug, item in existing.items() if slug not in in_file]
         answered = set(course.items.filter(responses__isnull=False).values_list("pk", flat=True))
         keep = [pk for pk in stale if pk in answered]
-        archived = Item.objects.filter(pk__in=keep).update(status=Status.ARCHIVED, updated_at=now)
+        archived = (
+            Item.objects.filter(pk__in=keep)
+            .exclude(status=Status.ARCHIVED)
+            .update(status=Status.ARCHIVED, updated_at=now)
+        )
         deleted = _delete(Item, [pk for pk in stale if pk not in answered])
     by_slug = _upsert(Item, course, existing, rows, assign, ITEM_FIELDS)
     rewritten = [by_slug[slug].pk for slug in by_slug if slug in existing]
