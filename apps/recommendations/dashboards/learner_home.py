@@ -78,9 +78,7 @@ def learner_home(*, learner: User, now: datetime | None = None) -> list[CoursePr
     rows: dict[int, dict[int, SkillMastery]] = defaultdict(dict)
     for row in SkillMastery.objects.filter(learner=learner, course_id__in=[c.pk for c in courses]):
         rows[row.course_id][row.skill_id] = row
-    thetas = dict(
-        LearnerAbility.objects.filter(learner=learner).values_list("course_id", "theta")
-    )
+    thetas = dict(LearnerAbility.objects.filter(learner=learner).values_list("course_id", "theta"))
     progress = []
     for course in courses:
         snapshot = course_snapshot(course)
@@ -97,7 +95,9 @@ def learner_home(*, learner: User, now: datetime | None = None) -> list[CoursePr
                 course=course,
                 next=recommendation_payload(snapshot, recommendation),
                 due=[
-                    DueSkill(skill.slug, skill.name, status.last_practised_at, status.retrievability)
+                    DueSkill(
+                        skill.slug, skill.name, status.last_practised_at, status.retrievability
+                    )
                     for skill, status in due_reviews(snapshot, view)
                 ],
                 cells=classify(snapshot, rows[course.pk], now),

@@ -30,11 +30,12 @@ STATE_SYMBOLS = {
 }
 
 NODE_WIDTH = 184
-NODE_HEIGHT = 58
+NODE_HEIGHT = 66
 H_GAP = 20
 V_GAP = 52
 MARGIN = 12
 NAME_CHARS = 24  # what fits on one line of a node at 13px; the full name is in its <title>
+NAME_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,21 @@ class MapNode:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def wrap_name(name: str, width: int = NAME_CHARS, lines: int = NAME_LINES) -> list[str]:
+    """Break a skill name at spaces into at most ``lines`` lines; the last one is shortened
+    with an ellipsis when the name is longer still."""
+    wrapped: list[str] = []
+    words = name.split()
+    while words and len(wrapped) < lines - 1:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        wrapped.append(_shorten(line, width))
+    if words:
+        wrapped.append(_shorten(" ".join(words), width))
+    return wrapped
 
 
 def layered_layout(nodes: Sequence[MapNode]) -> dict[str, tuple[int, int]]:
@@ -85,7 +101,7 @@ def _node_origin(layer_sizes: list[int], widest: int, layer: int, slot: int) -> 
 def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> SafeString:
     """The prerequisite graph: one box per skill, arrows from a prerequisite to what needs it."""
     if not nodes:
-        return mark_safe("")  # noqa: S308 - a constant
+        return mark_safe("")
     positions = layered_layout(nodes)
     layers = max(layer for layer, _ in positions.values()) + 1
     layer_sizes = [0] * layers
@@ -99,7 +115,7 @@ def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> 
         for key, (layer, slot) in positions.items()
     }
     marker = f"{id_prefix}-arrow"
-    counts = {state: 0 for state in STATE_LABELS}
+    counts = dict.fromkeys(STATE_LABELS, 0)
     for node in nodes:
         counts[node.state] = counts.get(node.state, 0) + 1
     summary = "; ".join(f"{counts[s]} {STATE_LABELS[s].lower()}" for s in STATE_LABELS if counts[s])
@@ -141,14 +157,19 @@ def _node_svg(node: MapNode, x: int, y: int) -> str:
     label = STATE_LABELS.get(node.state, node.state)
     symbol = STATE_SYMBOLS.get(node.state, "")
     centre = x + NODE_WIDTH // 2
+    lines = wrap_name(node.name)
+    top = y + (20 if len(lines) > 1 else 26)
+    names = "".join(
+        f'<text x="{centre}" y="{top + 16 * i}" text-anchor="middle" class="map-node-name">'
+        f"{escape(line)}</text>"
+        for i, line in enumerate(lines)
+    )
     return (
         f'<g class="map-node map-node--{escape(node.state)}" data-skill="{escape(node.key)}">'
         f"<title>{escape(node.name)}: {escape(label)}, {node.percent}%</title>"
-        f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>'
-        f'<text x="{centre}" y="{y + 24}" text-anchor="middle" class="map-node-name">'
-        f"{escape(_shorten(node.name, NAME_CHARS))}</text>"
-        f'<text x="{centre}" y="{y + 44}" text-anchor="middle" class="map-node-state">'
-        f"{escape(symbol)} {escape(label)} · {node.percent}%</text></g>"
+        f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>{names}'
+        f'<text x="{centre}" y="{y + NODE_HEIGHT - 10}" text-anchor="middle" '
+        f'class="map-node-state">{escape(symbol)} {escape(label)} · {node.percent}%</text></g>'
     )
 
 
@@ -189,7 +210,7 @@ def mastery_line_chart_svg(
 
     values = [start, *(p.value for p in points)]
     last = values[-1]
-    verdict = "reached the goal" if last >= threshold else "has not reached the goal yet"
+    verdict = "reached the goal" if last >= threshold else "still below the goal"
     desc = (
         f"From {start:.0%} to {last:.0%} over {len(points)} "
         f"answer{'s' if len(points) != 1 else ''}; {verdict} of {threshold:.0%}."

@@ -57,7 +57,9 @@ def class_overview_view(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def class_learner_view(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
     classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
-    learner = account_selectors.classroom_learners(classroom=classroom).filter(pk=learner_pk).first()
+    learner = (
+        account_selectors.classroom_learners(classroom=classroom).filter(pk=learner_pk).first()
+    )
     if learner is None:
         raise Http404("No such learner in this classroom.")
     courses = _class_courses(request, classroom)
