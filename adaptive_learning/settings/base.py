@@ -212,7 +212,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ContentStatusEnum": "apps.curriculum.models.Status",
+        "AttemptStatusEnum": "apps.assessments.models.AttemptStatus",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------

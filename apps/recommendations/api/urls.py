@@ -1,8 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import attempt_views, views
 
 urlpatterns = [
+    path(
+        "courses/<slug:slug>/assessments/",
+        attempt_views.AssessmentListApi.as_view(),
+        name="api-assessments",
+    ),
+    path(
+        "assessments/<int:pk>/attempts/",
+        attempt_views.AttemptStartApi.as_view(),
+        name="api-attempt-start",
+    ),
+    path("attempts/", attempt_views.AttemptListApi.as_view(), name="api-attempts"),
+    path("attempts/<int:pk>/", attempt_views.AttemptDetailApi.as_view(), name="api-attempt"),
+    path(
+        "attempts/<int:pk>/finish/",
+        attempt_views.AttemptFinishApi.as_view(),
+        name="api-attempt-finish",
+    ),
     path("practice/next/", views.NextActivityApi.as_view(), name="api-practice-next"),
     path("practice/answers/", views.AnswerSubmitApi.as_view(), name="api-practice-answers"),
     path("mastery/", views.MasteryApi.as_view(), name="api-mastery"),

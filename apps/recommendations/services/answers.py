@@ -35,6 +35,7 @@ from ..payloads import recommendation_payload
 from ..policy import next_activity
 from ..scheduling import scheduler_for
 from ..snapshot import CourseSnapshot, ItemNode, course_snapshot
+from .quiz import quiz_next_payload
 
 MASTERY_FIELDS = [
     "p_known",
@@ -327,6 +328,8 @@ def _next_payload(
         from .placement import placement_next_payload
 
         return placement_next_payload(learner=learner, attempt=attempt, snapshot=snapshot)
+    if attempt is not None and attempt.assessment.kind == "quiz":
+        return quiz_next_payload(attempt=attempt, snapshot=snapshot)
     view = learner_view(learner=learner, snapshot=snapshot, now=now, rows=rows, theta=theta)
     recommendation = next_activity(snapshot, view)
     RecommendationLog.objects.create(

@@ -1,0 +1,161 @@
+"""Assessments and attempts: list a course's assessments, start one, follow it, finish it.
+
+Items of an attempt are answered with POST /api/v1/practice/answers/ and ``attempt``; each
+answer's ``next`` then carries the attempt's next item until it finishes."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus
+from apps.core.exceptions import ApplicationError
+from apps.curriculum import selectors as curriculum_selectors
+
+from ..services.placement import placement_finish, placement_next_payload, placement_start
+from ..services.quiz import quiz_finish, quiz_next_payload, quiz_start
+from . import attempt_serializers as s
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input or state; `error.fields` says which."),
+    404: OpenApiResponse(description="Not found or not yours."),
+}
+
+
+def _own_attempt(request: Request, pk: int) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("assessment__course")
+        .filter(pk=pk, learner=request.user)
+        .first()
+    )
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def _next_for(request: Request, attempt: Attempt) -> dict[str, Any] | None:
+    if attempt.status == AttemptStatus.FINISHED:
+        return None
+    with transaction.atomic():
+        if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+            return placement_next_payload(learner=request.user, attempt=attempt)
+        return quiz_next_payload(attempt=attempt)
+
+
+def _flow(attempt: Attempt, next_payload: dict[str, Any] | None) -> dict[str, Any]:
+    attempt.refresh_from_db()
+    finished = attempt.status == AttemptStatus.FINISHED
+    return {
+        "attempt": s.AttemptOutputSerializer(attempt).data,
+        "next": None if finished else next_payload,
+    }
+
+
+class AssessmentListApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.AssessmentOutputSerializer
+    queryset = Assessment.objects.none()
+
+    @extend_schema(
+        responses={200: s.AssessmentOutputSerializer(many=True), **ERRORS},
+        summary="A course's assessments (quizzes, placement, practice)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        course = curriculum_selectors.course_get_for(user=request.user, slug=slug)
+        assessments = course.assessments.annotate(item_count=Count("assessment_items")).order_by(
+            "kind", "title"
+        )
+        page = self.paginate_queryset(assessments)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class AttemptStartApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.AttemptFlowOutputSerializer
+
+    @extend_schema(
+        request=None,
+        responses={201: s.AttemptFlowOutputSerializer, **ERRORS},
+        summary="Start (or resume) a quiz or placement attempt",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = Assessment.objects.select_related("course").filter(pk=pk).first()
+        if assessment is None or not curriculum_selectors.course_visible_to(
+            user=request.user, course=assessment.course
+        ):
+            raise Http404("No such assessment.")
+        if assessment.kind == AssessmentKind.DIAGNOSTIC:
+            attempt, next_payload = placement_start(learner=request.user, course=assessment.course)
+        elif assessment.kind == AssessmentKind.QUIZ:
+            attempt, next_payload = quiz_start(learner=request.user, assessment=assessment)
+        else:
+            raise ApplicationError(
+                "Practice has no attempts.",
+                fields={
+                    "assessment": [
+                        "Practice runs through /api/v1/practice/next/; "
+                        "start a quiz or placement instead."
+                    ]
+                },
+            )
+        return Response(_flow(attempt, next_payload), status=status.HTTP_201_CREATED)
+
+
+class AttemptListApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.AttemptOutputSerializer
+    queryset = Attempt.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("course", description="Only this course")],
+        responses={200: s.AttemptOutputSerializer(many=True)},
+        summary="Your attempts, newest first",
+    )
+    def get(self, request: Request) -> Response:
+        attempts = Attempt.objects.filter(learner=request.user).select_related("assessment__course")
+        if course := request.query_params.get("course"):
+            attempts = attempts.filter(assessment__course__slug=course)
+        page = self.paginate_queryset(attempts.order_by("-started_at", "-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class AttemptDetailApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.AttemptFlowOutputSerializer
+
+    @extend_schema(
+        responses={200: s.AttemptFlowOutputSerializer, **ERRORS},
+        summary="An attempt and its next item",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = _own_attempt(request, pk)
+        return Response(_flow(attempt, _next_for(request, attempt)))
+
+
+class AttemptFinishApi(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.AttemptFlowOutputSerializer
+
+    @extend_schema(
+        request=None,
+        responses={200: s.AttemptFlowOutputSerializer, **ERRORS},
+        summary="Finish an attempt now (unanswered quiz items earn nothing)",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = _own_attempt(request, pk)
+        if attempt.status != AttemptStatus.FINISHED:
+            with transaction.atomic():
+                if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+                    placement_finish(
+                        learner=request.user, attempt=attempt, reason="finished_by_learner"
+                    )
+                else:
+                    quiz_finish(attempt=attempt)
+        return Response(_flow(attempt, None))
