@@ -444,18 +444,24 @@ def test_bulk_renderer_matches_the_services_renderer_on_every_demo_text():
 
 @pytest.mark.django_db
 def test_importing_the_demo_course_is_fast():
-    # Best of two (the second under another slug), so a busy CI machine does not decide.
+    # CPU time is the bound: on a shared CI machine, wall time also measures the neighbours.
+    # Best of two (the second under another slug, with the parser warm).
     content = json.dumps(demo_document()).encode()
-    timings = []
+    cpu, wall = [], []
     for slug in ("fractions", "fractions-again"):
-        started = time.perf_counter()
+        cpu_start, wall_start = time.process_time(), time.perf_counter()
         result = course_import(
             source_name="fractions.json", content=content, author=None, course_slug=slug
         )
-        timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_start)
+        wall.append(time.perf_counter() - wall_start)
         assert result.written.items == 267
-    print(f"demo course import (267 items): {', '.join(f'{t:.2f} s' for t in timings)}")
-    assert min(timings) < 2.0
+    print(
+        "demo course import (267 items): "
+        + ", ".join(f"{c:.2f} s CPU / {w:.2f} s wall" for c, w in zip(cpu, wall, strict=True))
+    )
+    assert min(cpu) < 2.0
+    assert min(wall) < 5.0
 
 
 @pytest.mark.django_db
