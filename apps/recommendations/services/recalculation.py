@@ -14,6 +14,7 @@ The course's work is idempotent: a redelivered or retried task repeats nothing i
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from apps.curriculum.services import course_touch
 from ..engine.arrays import IntArray
 from ..models import RecalculationRun, RunStatus
 from .learner_rebuild import learner_states_compute, learner_states_write
-from .recalculation_fit import bkt_refit, irt_recalibrate
+from .recalculation_fit import BktRefit, IrtRecalibration, bkt_refit, irt_recalibrate
 from .recalculation_log import (
     CourseResponses,
     CourseStructure,
@@ -90,14 +91,29 @@ def _affected_learners(
     return np.unique(responses.learner_id[rows])
 
 
-def _recalculate(
-    course: Course, run_id: int, full: bool, progress: Progress | None
-) -> CourseOutcome:
-    clock = _Clock(progress)
-    since = 0 if full else previous_watermark(course_id=course.pk)
-    structure = course_structure_load(course_id=course.pk)
-    responses = course_responses_load(structure=structure)
-    clock.lap("load")
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    structure: CourseStructure  # with the parameters in force after the fits
+    refit: BktRefit
+    irt: IrtRecalibration | None
+
+    @property
+    def changed_items(self) -> IntArray:
+        return self.irt.changed if self.irt is not None else np.zeros(0, dtype=np.int64)
+
+    @property
+    def changed(self) -> bool:
+        return len(self.refit.fitted) > 0 or len(self.changed_items) > 0
+
+
+def _fit(
+    structure: CourseStructure,
+    responses: CourseResponses,
+    since: int,
+    full: bool,
+    run_id: int,
+    clock: _Clock,
+) -> _Fitted:
     candidates = (
         np.arange(structure.n_skills, dtype=np.int64)
         if full
@@ -112,30 +128,49 @@ def _recalculate(
     clock.lap("irt_calibration")
     if irt is not None:
         structure = structure.with_items(irt.a, irt.b, irt.c)
-    structure = structure.with_params(refit.params)
-    changed_items = irt.changed if irt is not None else np.zeros(0, dtype=np.int64)
-    learners = _affected_learners(structure, responses, since, refit.fitted, changed_items)
-    states = learner_states_compute(structure=structure, responses=responses.for_learners(learners))
-    clock.lap("replay")
-    written = learner_states_write(structure=structure, states=states, log_max_id=responses.max_id)
-    clock.lap("write")
-    changed = len(refit.fitted) > 0 or len(changed_items) > 0
-    if changed:
-        course_touch(course=course)
+    return _Fitted(structure=structure.with_params(refit.params), refit=refit, irt=irt)
+
+
+def _recalculate(
+    course: Course, run_id: int, full: bool, progress: Progress | None
+) -> CourseOutcome:
+    clock = _Clock(progress)
+    since = 0 if full else previous_watermark(course_id=course.pk)
+    structure = course_structure_load(course_id=course.pk)
+    responses = course_responses_load(structure=structure)
+    clock.lap("load")
+    fitted = _fit(structure, responses, since, full, run_id, clock)
+    try:
+        learners = _affected_learners(
+            fitted.structure, responses, since, fitted.refit.fitted, fitted.changed_items
+        )
+        states = learner_states_compute(
+            structure=fitted.structure, responses=responses.for_learners(learners)
+        )
+        clock.lap("replay")
+        written = learner_states_write(
+            structure=fitted.structure, states=states, log_max_id=responses.max_id
+        )
+        clock.lap("write")
+    finally:
+        # Stored parameters must reach the hot path even if the rebuild failed: the snapshot
+        # is keyed by content_version and would otherwise serve the old ones.
+        if fitted.changed:
+            course_touch(course=course)
     clock.lap("publish")
     counts = {
         "responses": responses.size,
         "new_responses": int(np.sum(responses.response_id > since)),
         "skills": structure.n_skills,
         "items": structure.n_items,
-        **refit.counts,
-        **(irt.counts if irt is not None else {}),
+        **fitted.refit.counts,
+        **(fitted.irt.counts if fitted.irt is not None else {}),
         "learners_affected": written.learners,
         "learners_rebuilt": written.learners_written,
         "learners_skipped_busy": written.learners_skipped,
         "masteries_written": written.masteries_written,
         "abilities_written": written.abilities_written,
-        "content_version_bumped": int(changed),
+        "content_version_bumped": int(fitted.changed),
     }
     return CourseOutcome(slug=course.slug, counts=counts, timings=clock.timings)
 

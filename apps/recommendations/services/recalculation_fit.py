@@ -9,7 +9,8 @@ item keeps its authored or last calibrated values):
 - 2PL items: first answers from 100 learners, some right and some wrong. With 100 examinees the
   difficulty's standard error is about 0.25 logits for a = 1, already finer than authors' guesses;
   fewer make the slope unstable. A calibrated item is written only when its estimates are finite
-  and plausible (0.2 <= a <= 5, |b| <= 5) and the calibration converged.
+  and plausible (0.2 <= a <= 5, |b| <= 5) and the calibration converged; implausible items are
+  left out and the rest calibrated again (see `_calibrate`).
 Only first answers enter the calibration: later ones come after feedback and practice, so they
 are not independent draws at the learner's ability.
 """
@@ -23,10 +24,11 @@ from django.db.models import Max
 
 from apps.curriculum.models import Item
 
-from ..engine.arrays import FloatArray, IntArray
+from ..engine.arrays import BoolArray, FloatArray, IntArray
 from ..engine.bkt import BktParams
 from ..engine.bkt_fit import BktFitOptions, BktSkillFit, fit_bkt_skills
 from ..engine.irt_calibrate import CalibrationOptions, calibrate_irt
+from ..engine.irt_uncertainty import ItemEstimates
 from ..engine.sequences import ResponseLog, sequence_ids
 from ..models import SkillParameters
 from .recalculation_log import CourseResponses, CourseStructure
@@ -40,7 +42,8 @@ DIFFICULTY_LIMIT = 5.0
 # to rebuild, and the snapshot stays valid when nothing really changed.
 ITEM_CHANGE_TOLERANCE = 1e-3
 BKT_OPTIONS = BktFitOptions(restarts=5, seed=0)
-IRT_OPTIONS = CalibrationOptions(model="2pl", max_iterations=2000, tolerance=1e-6)
+# Converged when no parameter moves by 1e-4 in a cycle: far finer than authored values.
+IRT_OPTIONS = CalibrationOptions(model="2pl", max_iterations=1000, tolerance=1e-4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,37 @@ def _table(responses: CourseResponses, first: IntArray, eligible: IntArray) -> F
     return table
 
 
+def _plausible(estimates: ItemEstimates) -> BoolArray:
+    return (
+        np.isfinite(estimates.a)
+        & np.isfinite(estimates.b)
+        & np.isfinite(estimates.se_a)
+        & np.isfinite(estimates.se_b)
+        & (estimates.a >= SLOPE_RANGE[0])
+        & (estimates.a <= SLOPE_RANGE[1])
+        & (np.abs(estimates.b) <= DIFFICULTY_LIMIT)
+    )
+
+
+def _calibrate(
+    responses: CourseResponses, first: IntArray, items: IntArray, counts: dict[str, int]
+) -> tuple[IntArray, ItemEstimates | None]:
+    """(item codes calibrated, their estimates). An item the data barely ties to the common
+    ability (slope near zero or negative: it measures something else) drifts without end and
+    keeps EM from converging; so implausible items are dropped and the rest calibrated again,
+    once."""
+    for attempt in range(2):
+        result = calibrate_irt(_table(responses, first, items), IRT_OPTIONS)
+        counts["irt_iterations"] = counts.get("irt_iterations", 0) + result.iterations
+        plausible = _plausible(result.items)
+        if result.converged and plausible.all():
+            return items, result.items
+        if attempt == 0 and plausible.any():
+            items = items[plausible]
+    counts["irt_not_converged"] = 1
+    return items[:0], None
+
+
 def irt_recalibrate(*, structure: CourseStructure, responses: CourseResponses) -> IrtRecalibration:
     """Calibrate the items with enough first answers (2PL, together) and write those that
     calibrated and moved."""
@@ -180,37 +214,23 @@ def irt_recalibrate(*, structure: CourseStructure, responses: CourseResponses) -
         "items_eligible": len(eligible),
         "items_too_little_data": int(np.sum(answered > 0)) - len(eligible),
         "items_calibrated": 0,
+        "items_implausible": 0,
         "items_changed": 0,
     }
-    nothing = IrtRecalibration(a=a, b=b, c=c, changed=np.zeros(0, dtype=np.int64), counts=counts)
     if len(eligible) == 0:
-        return nothing
-    result = calibrate_irt(_table(responses, first, eligible), IRT_OPTIONS)
-    counts["irt_iterations"] = result.iterations
-    if not result.converged:
-        counts["irt_not_converged"] = 1
-        return nothing
-    estimates = result.items
-    plausible = (
-        np.isfinite(estimates.a)
-        & np.isfinite(estimates.b)
-        & np.isfinite(estimates.se_a)
-        & np.isfinite(estimates.se_b)
-        & (estimates.a >= SLOPE_RANGE[0])
-        & (estimates.a <= SLOPE_RANGE[1])
-        & (np.abs(estimates.b) <= DIFFICULTY_LIMIT)
-    )
-    codes = eligible[plausible]
+        return IrtRecalibration(a=a, b=b, c=c, changed=eligible, counts=counts)
+    codes, estimates = _calibrate(responses, first, eligible, counts)
     counts["items_calibrated"] = len(codes)
-    counts["items_implausible"] = int(np.sum(~plausible))
-    new_a, new_b = estimates.a[plausible], estimates.b[plausible]
+    counts["items_implausible"] = len(eligible) - len(codes) if estimates is not None else 0
+    if estimates is None:
+        return IrtRecalibration(a=a, b=b, c=c, changed=codes, counts=counts)
     moved = (
-        (np.abs(new_a - a[codes]) > ITEM_CHANGE_TOLERANCE)
-        | (np.abs(new_b - b[codes]) > ITEM_CHANGE_TOLERANCE)
+        (np.abs(estimates.a - a[codes]) > ITEM_CHANGE_TOLERANCE)
+        | (np.abs(estimates.b - b[codes]) > ITEM_CHANGE_TOLERANCE)
         | (c[codes] != 0.0)
     )
     changed = codes[moved]
-    a[changed], b[changed], c[changed] = new_a[moved], new_b[moved], 0.0
+    a[changed], b[changed], c[changed] = estimates.a[moved], estimates.b[moved], 0.0
     _store_items(structure, changed, a, b)
     counts["items_changed"] = len(changed)
     return IrtRecalibration(a=a, b=b, c=c, changed=changed, counts=counts)

@@ -1,0 +1,238 @@
+"""The recalculation services and command: what a run fits, writes, records and locks."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.assessments.models import Response
+from apps.curriculum.models import Course
+from apps.recommendations.engine.bkt import BktParams, bkt_update
+from apps.recommendations.models import (
+    LearnerAbility,
+    RecalculationLock,
+    RecalculationRun,
+    RunStatus,
+    SkillMastery,
+    SkillParameters,
+)
+from apps.recommendations.services.recalculation import (
+    recalculate_course,
+    recalculation_start,
+)
+from apps.recommendations.services.simulation import simulate_learners
+from apps.recommendations.snapshot import DEFAULT_BKT
+from tests.recommendations.builders import chain_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    course = chain_course(slug="sim", skills=3, items_per_skill=4)
+    simulate_learners(course=course, learners=120, days=12, seed=3)
+    course.refresh_from_db()
+    return course
+
+
+def run_now(*, full=False, course=None, trigger="command"):
+    """What the beat task and the command do, in the foreground."""
+    run = recalculation_start(trigger=trigger, course=course, full=full)
+    for course_id in run.counts.get("planned_course_ids", []):
+        recalculate_course(run_id=run.pk, course_id=course_id, full=full)
+    run.refresh_from_db()
+    return run
+
+
+def active_versions(course):
+    return dict(
+        SkillParameters.objects.filter(skill__course=course, is_active=True).values_list(
+            "skill__slug", "version"
+        )
+    )
+
+
+def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
+    version = course.content_version
+    run = run_now(full=True)
+    counts = run.counts["courses"]["sim"]
+    assert run.status == RunStatus.SUCCEEDED and run.error == ""
+    assert run.response_watermark == Response.objects.latest("id").pk
+    assert (counts["skills_fitted"], counts["skills_too_little_data"]) == (3, 0)
+    # Simulated skills are independent, so some items barely load on the one 2PL dimension:
+    # those come out implausible (slope under 0.2) and keep their authored values.
+    assert counts["items_eligible"] == 12 and counts["items_calibrated"] >= 3
+    assert counts["items_calibrated"] + counts["items_implausible"] == 12
+    assert counts["learners_rebuilt"] == counts["learners_affected"] == 120
+    assert counts["responses"] == Response.objects.count()
+    assert run.counts["totals"]["skills_fitted"] == 3
+    assert set(run.timings["courses"]["sim"]) == {
+        "load",
+        "bkt_fit",
+        "irt_calibration",
+        "replay",
+        "write",
+        "publish",
+    }
+    assert run.timings["total"] > 0 and run.finished_at is not None
+    assert active_versions(course) == {"s1": 1, "s2": 1, "s3": 1}
+    fitted = SkillParameters.objects.get(skill__slug="s1", is_active=True)
+    assert fitted.run == run and fitted.n_learners == 120 and fitted.log_likelihood < 0
+    assert set(fitted.standard_errors) == {"prior", "learn", "guess", "slip", "forget"}
+    course.refresh_from_db()
+    assert course.content_version == version + 1
+    assert not RecalculationLock.objects.exists()
+
+
+def test_rebuilt_state_uses_the_new_parameters(course):
+    run_now(full=True)
+    params = {
+        row.skill_id: BktParams(row.prior, row.learn, row.guess, row.slip, row.forget)
+        for row in SkillParameters.objects.filter(is_active=True)
+    }
+    assert params and all(p != DEFAULT_BKT for p in params.values())
+    learner_ids = list(LearnerAbility.objects.values_list("learner_id", flat=True)[:5])
+    for row in SkillMastery.objects.filter(learner_id__in=learner_ids):
+        # The scalar hot-path update, answer by answer, with the fitted parameters.
+        p_known = params[row.skill_id].prior
+        answers = Response.objects.filter(learner_id=row.learner_id, item__skills=row.skill_id)
+        for correct in answers.order_by("created_at", "id").values_list("correct", flat=True):
+            p_known = bkt_update(params[row.skill_id], p_known, correct)
+        assert row.p_known == pytest.approx(p_known, abs=1e-9)
+        assert row.attempts == answers.count()
+    assert LearnerAbility.objects.filter(course=course).count() == 120
+
+
+def test_a_second_run_without_new_responses_does_no_fitting_work(course):
+    run_now(full=False)
+    version = Course.objects.get(pk=course.pk).content_version
+    second = run_now(full=False)
+    assert second.status == RunStatus.SUCCEEDED
+    assert second.counts == {"planned_course_ids": [], "courses": {}}
+    assert SkillParameters.objects.filter(skill__course=course).count() == 3
+    assert Course.objects.get(pk=course.pk).content_version == version
+
+
+def test_an_incremental_run_refits_only_the_skills_with_new_responses(course):
+    first = run_now(full=True)
+    learner_id = Response.objects.values_list("learner_id", flat=True).first()
+    item = course.items.get(slug="s1-i0")
+    Response.objects.create(learner_id=learner_id, item=item, answer=0.0, correct=True, score=1)
+    run = run_now(full=False)
+    counts = run.counts["courses"]["sim"]
+    assert (counts["new_responses"], counts["skills_considered"], counts["skills_fitted"]) == (
+        1,
+        1,
+        1,
+    )
+    assert active_versions(course) == {"s1": 2, "s2": 1, "s3": 1}
+    assert run.response_watermark > first.response_watermark
+
+
+def test_a_course_run_leaves_other_courses_alone(course):
+    other = chain_course(slug="other", skills=1, items_per_skill=2)
+    simulate_learners(course=other, learners=5, days=2, seed=1, prefix="other")
+    run = run_now(full=True, course=course)
+    assert list(run.counts["courses"]) == ["sim"] and run.course == course
+    assert not SkillParameters.objects.filter(skill__course=other).exists()
+
+
+def test_skills_with_too_little_data_keep_their_parameters():
+    course = chain_course(slug="small", skills=2, items_per_skill=2)
+    simulate_learners(course=course, learners=4, days=3, seed=2)
+    run = run_now(full=True)
+    counts = run.counts["courses"]["small"]
+    assert counts["skills_fitted"] == 0 and counts["skills_too_little_data"] == 2
+    assert counts["items_calibrated"] == 0 and counts["items_too_little_data"] == 4
+    assert not SkillParameters.objects.exists()
+    assert counts["content_version_bumped"] == 0
+    assert counts["learners_rebuilt"] == 4  # their state is still recomputed exactly
+
+
+def test_an_overlapping_run_is_skipped_and_recorded(course):
+    holder = recalculation_start(trigger="beat", full=True)
+    skipped = run_now(full=True, trigger="admin")
+    assert skipped.status == RunStatus.SKIPPED and skipped.finished_at is not None
+    assert f"run {holder.pk} holds the recalculation lock" in skipped.error
+    assert skipped.counts == {} and skipped.pending_tasks == 0
+    assert not SkillParameters.objects.exists()
+    holder.refresh_from_db()
+    assert holder.status == RunStatus.RUNNING
+    assert RecalculationLock.objects.get().run == holder
+
+
+def test_the_command_refuses_while_the_lock_is_held(course):
+    holder = recalculation_start(trigger="beat")
+    with pytest.raises(CommandError, match=f"run {holder.pk} holds the recalculation lock"):
+        call_command("recalculate", stdout=StringIO(), stderr=StringIO())
+    assert RecalculationRun.objects.filter(status=RunStatus.SKIPPED, trigger="command").count() == 1
+
+
+def test_a_stale_lock_is_taken_over_and_its_run_marked_failed(course):
+    dead = recalculation_start(trigger="beat", full=True)
+    RecalculationLock.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    run = run_now(full=True)
+    assert run.status == RunStatus.SUCCEEDED
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED
+    assert f"taken over by run {run.pk}" in dead.error
+    assert not RecalculationLock.objects.exists()
+
+
+def test_a_failure_marks_the_run_failed_and_releases_the_lock(course, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("calibration exploded")
+
+    monkeypatch.setattr("apps.recommendations.services.recalculation.irt_recalibrate", broken)
+    with pytest.raises(CommandError, match="calibration exploded"):
+        call_command("recalculate", "--full", stdout=StringIO(), stderr=StringIO())
+    run = RecalculationRun.objects.get()
+    assert run.status == RunStatus.FAILED and "calibration exploded" in run.error
+    assert not RecalculationLock.objects.exists()
+    monkeypatch.undo()
+    assert run_now(full=True).status == RunStatus.SUCCEEDED  # the next run is not blocked
+
+
+def test_a_redelivered_course_task_does_nothing_twice(course):
+    run = recalculation_start(trigger="beat", full=True)
+    [course_id] = run.counts["planned_course_ids"]
+    assert recalculate_course(run_id=run.pk, course_id=course_id, full=True) is not None
+    assert recalculate_course(run_id=run.pk, course_id=course_id, full=True) is None
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.pending_tasks == 0
+    assert SkillParameters.objects.count() == 3
+
+
+def test_the_command_prints_counts_and_timings(course):
+    out = StringIO()
+    call_command("recalculate", "--course", "sim", "--full", stdout=out, stderr=StringIO())
+    report = json.loads(out.getvalue())
+    assert report["status"] == "succeeded"
+    assert report["counts"]["skills_fitted"] == 3 and report["counts"]["courses"] == 1
+    assert set(report["timings"]["phases"]) >= {"load", "bkt_fit", "replay", "write"}
+
+
+def test_the_command_names_an_unknown_course():
+    with pytest.raises(CommandError, match="No course with slug 'nope'"):
+        call_command("recalculate", "--course", "nope")
+
+
+def test_queries_do_not_grow_with_the_number_of_responses():
+    def queries_for(slug, learners):
+        course = chain_course(slug=slug, skills=2, items_per_skill=3)
+        simulate_learners(course=course, learners=learners, days=3, seed=5, prefix=slug)
+        with CaptureQueriesContext(connection) as queries:
+            run = run_now(full=True, course=course)
+        assert run.status == RunStatus.SUCCEEDED
+        return len(queries), run.counts["courses"][slug]["responses"]
+
+    # Both large enough to fit and calibrate, so the same branches run.
+    few, few_responses = queries_for("few", 110)
+    many, many_responses = queries_for("many", 330)
+    assert many_responses > 2.5 * few_responses
+    assert many == few
