@@ -1,5 +1,6 @@
 """Markdown to safe HTML. Authors write Markdown; raw HTML and scripts never reach a page."""
 
+import threading
 from functools import lru_cache
 
 import markdown as md
@@ -33,10 +34,23 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    # Building a Markdown instance (extensions load through entry points) costs more than
+    # converting a question, so each thread keeps one and resets it between texts, as
+    # Python-Markdown documents for reuse.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        _local.converter = converter
+    return converter
+
 
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
