@@ -9,10 +9,12 @@ from .base import CELERY_BROKER_URL, DATABASES, VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# One test database per session, so two sessions on one machine never clobber each other's.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not :memory:, so a worker process started by the tests sees the same database;
-    # one per test session, so two sessions on one checkout never share (and clobber) it.
+    # A file, not :memory:, so a worker process started by the tests sees the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Never share a queue with a `make run` worker on the same checkout.
