@@ -24,15 +24,38 @@ reload = os.environ.get("GUNICORN_RELOAD", "false").lower() in {"1", "true", "ye
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-errorlog = "-"
-accesslog = "-"
-# One JSON object per line like the application's own logs. Gunicorn does not escape values,
-# so a user agent containing a quote yields an invalid line; log shippers keep it as text.
+# The application logs every request itself (one JSON line with its request id, user and
+# duration: apps.core.middleware.RequestLogMiddleware), so gunicorn's access log would only
+# repeat it; GUNICORN_ACCESS_LOG=true turns it back on (e.g. to see requests Django never got).
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "false").lower() in {"1", "true"} else None
 access_log_format = (
     '{"logger":"gunicorn.access","remote_addr":"%(h)s","method":"%(m)s","path":"%(U)s",'
-    '"query":"%(q)s","status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s,'
-    '"request_id":"%({x-request-id}i)s","user_agent":"%(a)s"}'
+    '"status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s,"request_id":"%({x-request-id}i)s"}'
 )
+# Gunicorn's own messages (boot, worker exits, timeouts) as JSON lines like everything else.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
 
 
 def on_starting(server):

@@ -24,7 +24,7 @@ stop() {
 trap stop INT TERM EXIT
 
 "$BIN/gunicorn" adaptive_learning.wsgi:application -c deploy/docker/gunicorn.conf.py \
-  --bind "$HOST:$PORT" --access-logfile /dev/null &
+  --bind "$HOST:$PORT" &
 pids+=($!)
 "$BIN/celery" -A adaptive_learning worker --loglevel INFO --concurrency 2 &
 pids+=($!)
