@@ -22,4 +22,12 @@ DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.accounts.tasks.flush_expired_tokens",
         "schedule": crontab(hour="3", minute="30"),
     },
+    # Nightly at 02:15: refit BKT per skill, calibrate IRT items per course, then rebuild the
+    # affected learners' mastery and ability (only what has new responses since the last run).
+    "recalculate-learner-models": {
+        "task": "apps.recommendations.tasks.recalculate_all",
+        "schedule": crontab(hour="2", minute="15"),
+        "kwargs": {"full": False},
+        "description": "Nightly BKT refit, IRT calibration and learner-state rebuild.",
+    },
 }
