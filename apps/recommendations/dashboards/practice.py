@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.html import strip_tags
 
 from apps.accounts.models import User
 from apps.curriculum.models import Course, Lesson
@@ -12,6 +13,7 @@ from apps.curriculum.selectors import lesson_get_for
 from ..payloads import recommendation_payload
 from ..selectors import recommendations_for
 from ..snapshot import course_snapshot
+from .history import answer_text
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,12 @@ def answer_from(data: QueryDict, item: dict[str, Any]) -> str | list[str]:
     if item["type"] == "multiple_choice":
         return data.getlist("answer")
     return data.get("answer", "").strip()
+
+
+def answer_shown(item: dict[str, Any], answer: object) -> str:
+    """The answer as the learner saw it: choice keys with their text, else as typed."""
+    if item["type"] not in ("single_choice", "multiple_choice"):
+        return answer_text(answer)
+    texts = {c["key"]: strip_tags(c["text_html"]).strip() for c in item["choices"]}
+    keys = answer if isinstance(answer, list) else [answer]
+    return "; ".join(f"{key}. {texts.get(str(key), '')}".strip() for key in keys)

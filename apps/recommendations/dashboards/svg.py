@@ -36,6 +36,8 @@ V_GAP = 52
 MARGIN = 12
 NAME_CHARS = 24  # what fits on one line of a node at 13px; the full name is in its <title>
 NAME_LINES = 2
+# A wide graph shrinks to fit its box down to this scale (text stays readable), then scrolls.
+MIN_SCALE = 0.6
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> 
     summary = "; ".join(f"{counts[s]} {STATE_LABELS[s].lower()}" for s in STATE_LABELS if counts[s])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="mastery-map" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'style="min-width: {round(width * MIN_SCALE)}px" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
         f'<desc id="{id_prefix}-desc">{len(nodes)} skills: {escape(summary)}. '
@@ -235,8 +238,9 @@ def mastery_line_chart_svg(
     parts.append(
         f'<line class="chart-goal" x1="{PLOT_LEFT}" y1="{goal_y:.1f}" '
         f'x2="{CHART_WIDTH - PLOT_RIGHT}" y2="{goal_y:.1f}"/>'
-        f'<text class="chart-goal-label" x="{CHART_WIDTH - PLOT_RIGHT}" y="{goal_y - 4:.1f}" '
-        f'text-anchor="end">goal {threshold:.0%}</text>'
+        # Top left: the line starts low (the prior), so the label rarely sits on it.
+        f'<text class="chart-goal-label" x="{PLOT_LEFT + 4}" y="{goal_y - 4:.1f}" '
+        f'text-anchor="start">goal {threshold:.0%}</text>'
         f'<text class="chart-tick" x="{PLOT_LEFT + plot_w / 2:.1f}" '
         f'y="{CHART_HEIGHT - 6}" text-anchor="middle">answers on this skill ({len(points)})'
         "</text></g>"

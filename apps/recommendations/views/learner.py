@@ -19,9 +19,9 @@ from apps.accounts.selectors import classroom_list_for
 from apps.core.exceptions import ApplicationError
 from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
 
-from ..dashboards.history import answer_text, attempt_page
+from ..dashboards.history import attempt_page
 from ..dashboards.learner_home import learner_home
-from ..dashboards.practice import answer_from, item_view, practice_activity
+from ..dashboards.practice import answer_from, answer_shown, item_view, practice_activity
 from ..dashboards.svg import STATE_LABELS, MapNode, mastery_map_svg
 from ..selectors import ability_for, skill_mastery_list
 from ..services.answers import answer_submit
@@ -95,7 +95,7 @@ def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "course": course,
         "feedback": outcome.payload,
-        "given_text": answer_text(outcome.payload.get("answer", answer)),
+        "given_text": answer_shown(item, outcome.payload.get("answer", answer)),
     }
     return render(request, "recommendations/learner/practice.html", context)
 

@@ -97,5 +97,12 @@ def class_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 def item_analysis_view(request: HttpRequest, slug: str) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
     analysis = item_analysis(user=request.user, course=course)  # type: ignore[arg-type]
-    context = {"course": course, "analysis": analysis, "flag_labels": FLAG_LABELS}
+    only_flagged = request.GET.get("flagged") == "1"
+    context = {
+        "course": course,
+        "analysis": analysis,
+        "items": analysis.flagged if only_flagged else analysis.items,
+        "only_flagged": only_flagged,
+        "flag_labels": FLAG_LABELS,
+    }
     return render(request, "recommendations/teacher/items.html", context)
