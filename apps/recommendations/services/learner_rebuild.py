@@ -33,7 +33,7 @@ from apps.curriculum.models import Course
 
 from ..engine.arrays import BoolArray, FloatArray, IntArray
 from ..engine.bkt_replay import replay_bkt
-from ..engine.memory import rating_from_response
+from ..engine.memory import CardState, rating_from_response
 from ..engine.sequences import sequence_ids
 from ..models import LearnerAbility, SkillMastery
 from ..scheduling import scheduler_for
@@ -92,7 +92,7 @@ class LearnerStates:
     attempts_since_mastery: IntArray
     last_us: IntArray
     mastered_us: IntArray  # NOT_MASTERED when the replay never reached the threshold
-    memory: list[tuple[dict[str, Any], datetime]] | None  # [sequence] card and due date
+    memory: list[tuple[CardState, datetime]] | None  # [sequence] card and due date
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ def _replay_memory(
     ends: IntArray,
     correct: BoolArray,
     created_us: IntArray,
-) -> list[tuple[dict[str, Any], datetime]]:
+) -> list[tuple[CardState, datetime]]:
     """FSRS cards from the log, as the hot path would have left them. py-fsrs is scalar, so this
     loops over responses: it serves simulated histories, never the nightly path."""
     scheduler = scheduler_for(structure.policy.desired_retention)

@@ -8,9 +8,11 @@ item keeps its authored or last calibrated values):
   responses and drifts to the bounds with fewer.
 - 2PL items: first answers from 100 learners, some right and some wrong. With 100 examinees the
   difficulty's standard error is about 0.25 logits for a = 1, already finer than authors' guesses;
-  fewer make the slope unstable. A calibrated item is written only when its estimates are finite
-  and plausible (0.2 <= a <= 5, |b| <= 5) and the calibration converged; implausible items are
-  left out and the rest calibrated again (see `_calibrate`).
+  fewer make the slope unstable. A calibrated item is written only when the calibration
+  converged and its estimates are plausible (0.2 <= a <= 5, |b| <= 5); see `_calibrate` for
+  items that keep EM from converging. The engine's standard errors are not used as a filter:
+  they come from the cross-product of per-learner scores, which is singular while a course
+  has fewer learners than twice its items (500 learners, 267 items: median SE of a = 62).
 Only first answers enter the calibration: later ones come after feedback and practice, so they
 are not independent draws at the learner's ability.
 """
@@ -177,8 +179,6 @@ def _plausible(estimates: ItemEstimates) -> BoolArray:
     return (
         np.isfinite(estimates.a)
         & np.isfinite(estimates.b)
-        & np.isfinite(estimates.se_a)
-        & np.isfinite(estimates.se_b)
         & (estimates.a >= SLOPE_RANGE[0])
         & (estimates.a <= SLOPE_RANGE[1])
         & (np.abs(estimates.b) <= DIFFICULTY_LIMIT)
@@ -188,20 +188,29 @@ def _plausible(estimates: ItemEstimates) -> BoolArray:
 def _calibrate(
     responses: CourseResponses, first: IntArray, items: IntArray, counts: dict[str, int]
 ) -> tuple[IntArray, ItemEstimates | None]:
-    """(item codes calibrated, their estimates). An item the data barely ties to the common
-    ability (slope near zero or negative: it measures something else) drifts without end and
-    keeps EM from converging; so implausible items are dropped and the rest calibrated again,
-    once."""
-    for attempt in range(2):
+    """(item codes, their estimates) of the plausible items of a converged calibration.
+
+    An item the data barely ties to the common ability (slope near zero or negative: it
+    measures something else) can drift without end and keep EM from converging; then the
+    implausible items are dropped and the rest calibrated again, once."""
+    result = calibrate_irt(_table(responses, first, items), IRT_OPTIONS)
+    counts["irt_iterations"] = result.iterations
+    plausible = _plausible(result.items)
+    if not result.converged and plausible.any():
+        items = items[plausible]
         result = calibrate_irt(_table(responses, first, items), IRT_OPTIONS)
-        counts["irt_iterations"] = counts.get("irt_iterations", 0) + result.iterations
+        counts["irt_iterations"] += result.iterations
         plausible = _plausible(result.items)
-        if result.converged and plausible.all():
-            return items, result.items
-        if attempt == 0 and plausible.any():
-            items = items[plausible]
-    counts["irt_not_converged"] = 1
-    return items[:0], None
+    if not result.converged:
+        counts["irt_not_converged"] = 1
+        return items[:0], None
+    return items[plausible], _subset(result.items, plausible)
+
+
+def _subset(estimates: ItemEstimates, rows: BoolArray) -> ItemEstimates:
+    return ItemEstimates(
+        **{name: getattr(estimates, name)[rows] for name in ItemEstimates.__dataclass_fields__}
+    )
 
 
 def irt_recalibrate(*, structure: CourseStructure, responses: CourseResponses) -> IrtRecalibration:

@@ -6,7 +6,7 @@ the layout the engine works on.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import connection
@@ -58,16 +58,10 @@ class CourseStructure:
         return codes
 
     def with_params(self, params: Sequence[BktParams]) -> "CourseStructure":
-        return _replace(self, params=tuple(params))
+        return replace(self, params=tuple(params))
 
     def with_items(self, a: FloatArray, b: FloatArray, c: FloatArray) -> "CourseStructure":
-        return _replace(self, item_a=a, item_b=b, item_c=c)
-
-
-def _replace(structure: CourseStructure, **changes: object) -> CourseStructure:
-    values = {name: getattr(structure, name) for name in CourseStructure.__slots__}
-    values.update(changes)
-    return CourseStructure(**values)  # type: ignore[arg-type]
+        return replace(self, item_a=a, item_b=b, item_c=c)
 
 
 def policy_values(course_id: int) -> PolicyValues:
@@ -207,14 +201,14 @@ def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> Cour
     )
     parts = []
     for chunk in read_chunks(rows):
-        ids, learners, items, correct, created = zip(*chunk, strict=True)
+        ids, learners, items, correct, moments = zip(*chunk, strict=True)
         parts.append(
             CourseResponses(
                 response_id=np.array(ids, dtype=np.int64),
                 learner_id=np.array(learners, dtype=np.int64),
                 item_code=structure.item_codes(np.array(items, dtype=np.int64)),
                 correct=np.array(correct, dtype=np.bool_),
-                created_us=datetimes_to_microseconds(created),
+                created_us=datetimes_to_microseconds(moments),
             )
         )
     return _concatenate(parts)

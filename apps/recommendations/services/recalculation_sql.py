@@ -91,9 +91,14 @@ def _prepared(
     ]
 
 
+def _column(field: "models.Field[Any, Any]") -> str:
+    assert field.column is not None  # concrete fields only
+    return _connection().ops.quote_name(field.column)
+
+
 def _insert_sql(model: type[models.Model], fields: "list[models.Field[Any, Any]]") -> str:
     quote = _connection().ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(_column(field) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
@@ -125,11 +130,9 @@ def upsert_rows(
     """Insert rows, or update the `update` fields of the row with the same `unique` fields
     (which must be a unique constraint). Other columns of existing rows are left alone."""
     fields = _preparers(model, names)
-    quote = _connection().ops.quote_name
-    conflict = ", ".join(quote(field.column) for field in _preparers(model, unique))
+    conflict = ", ".join(_column(field) for field in _preparers(model, unique))
     assignments = ", ".join(
-        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"
-        for field in _preparers(model, update)
+        f"{_column(field)} = EXCLUDED.{_column(field)}" for field in _preparers(model, update)
     )
     sql = f"{_insert_sql(model, fields)} ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
     prepared = _prepared(fields, rows)
