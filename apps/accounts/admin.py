@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active", "is_staff", "date_joined"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Role", {"fields": ("role", "display_name")}),
     )
     add_fieldsets = (

@@ -25,7 +25,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField(max_length=150, blank=True)
 
-    objects = AccountManager()
+    objects = AccountManager()  # type: ignore[misc]  # django-stubs types it a ClassVar
 
     class Meta:
         ordering = ["username"]

@@ -17,7 +17,7 @@ def _depth(queue: str) -> float:
         client = redis.Redis.from_url(broker, socket_connect_timeout=1, socket_timeout=1)
         return float(client.llen(queue))
     if broker.startswith("filesystem://"):
-        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
         return float(sum(1 for _ in folder.glob(f"*.{queue}.msg")))
     return float("nan")  # other brokers: unknown here
 

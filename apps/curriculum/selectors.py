@@ -61,12 +61,16 @@ def course_editable_by(*, user: User, slug: str) -> Course:
 
 
 def course_counts(*, courses: QuerySet[Course]) -> QuerySet[Course]:
-    return courses.annotate(
-        skill_count=Count("skills", distinct=True),
-        published_item_count=Count(
-            "items", filter=Q(items__status=Status.PUBLISHED), distinct=True
-        ),
-    ).select_related("created_by").order_by("title", "id")
+    return (
+        courses.annotate(
+            skill_count=Count("skills", distinct=True),
+            published_item_count=Count(
+                "items", filter=Q(items__status=Status.PUBLISHED), distinct=True
+            ),
+        )
+        .select_related("created_by")
+        .order_by("title", "id")
+    )
 
 
 def module_list(*, course: Course) -> QuerySet[Module]:
@@ -86,9 +90,9 @@ def skill_get(*, course: Course, slug: str) -> Skill:
     return skill
 
 
-def course_graph(*, course: Course) -> dict[str, list[dict[str, object]]]:
+def course_graph(*, course: Course) -> dict[str, list[dict[str, str]]]:
     """Nodes and edges of the prerequisite graph in two queries."""
-    nodes = [
+    nodes: list[dict[str, str]] = [
         {"slug": slug, "name": name, "module": module}
         for slug, name, module in course.skills.values_list("slug", "name", "module__slug")
     ]

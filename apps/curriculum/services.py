@@ -234,7 +234,9 @@ def lesson_save(
         raise ApplicationError(
             "Missing text.", fields={name: ["This field may not be blank."] for name in blank}
         )
-    clash = course.lessons.filter(slug=slug).exclude(pk=lesson.pk if lesson else None)
+    clash = course.lessons.filter(slug=slug)
+    if lesson is not None:
+        clash = clash.exclude(pk=lesson.pk)
     if clash.exists():
         raise ApplicationError(
             "Slug taken.", fields={"slug": [f"Lesson {slug!r} exists in this course."]}
@@ -282,7 +284,10 @@ def item_save(
         errors["status"] = [f"Unknown status {status!r}."]
     if errors:
         raise ApplicationError("The item is not valid.", fields=errors)
-    if course.items.filter(slug=slug).exclude(pk=item.pk if item else None).exists():
+    taken = course.items.filter(slug=slug)
+    if item is not None:
+        taken = taken.exclude(pk=item.pk)
+    if taken.exists():
         raise ApplicationError(
             "Slug taken.", fields={"slug": [f"Item {slug!r} exists in this course."]}
         )

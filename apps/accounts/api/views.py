@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -5,12 +7,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
 
 from .. import selectors, services
@@ -26,7 +29,7 @@ ERROR_RESPONSES = {
 
 
 class AuthThrottleMixin:
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
     throttle_scope = "auth"
 
 
@@ -91,7 +94,7 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         data = s.MeUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=request.user, **data.validated_data)
+        user = services.user_update_profile(user=request_user(request), **data.validated_data)
         return Response(s.UserOutputSerializer(user).data)
 
 
@@ -107,7 +110,7 @@ class ClassroomListCreateApi(GenericAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):
             return Classroom.objects.none()
-        return selectors.classroom_list_for(user=self.request.user)
+        return selectors.classroom_list_for(user=request_user(self.request))
 
     @extend_schema(
         responses={200: s.ClassroomOutputSerializer(many=True)}, summary="Classrooms you can see"
@@ -124,8 +127,8 @@ class ClassroomListCreateApi(GenericAPIView):
     def post(self, request: Request) -> Response:
         data = s.ClassroomCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        classroom = services.classroom_create(owner=request.user, **data.validated_data)
-        classroom = selectors.classroom_get_for(user=request.user, pk=classroom.pk)
+        classroom = services.classroom_create(owner=request_user(request), **data.validated_data)
+        classroom = selectors.classroom_get_for(user=request_user(request), pk=classroom.pk)
         return Response(self.get_serializer(classroom).data, status=status.HTTP_201_CREATED)
 
 
@@ -137,7 +140,7 @@ class ClassroomDetailApi(GenericAPIView):
         responses={200: s.ClassroomOutputSerializer, 404: OpenApiResponse(description="Not yours.")}
     )
     def get(self, request: Request, pk: int) -> Response:
-        classroom = selectors.classroom_get_for(user=request.user, pk=pk)
+        classroom = selectors.classroom_get_for(user=request_user(request), pk=pk)
         return Response(self.get_serializer(classroom).data)
 
     @extend_schema(
@@ -146,7 +149,7 @@ class ClassroomDetailApi(GenericAPIView):
         summary="Rename, or open / close joining (owner or admin)",
     )
     def patch(self, request: Request, pk: int) -> Response:
-        classroom = selectors.classroom_managed_by(user=request.user, pk=pk)
+        classroom = selectors.classroom_managed_by(user=request_user(request), pk=pk)
         data = s.ClassroomUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         with transaction.atomic():
@@ -156,7 +159,7 @@ class ClassroomDetailApi(GenericAPIView):
                 services.classroom_set_joining(
                     classroom=classroom, enabled=data.validated_data["join_enabled"]
                 )
-        classroom = selectors.classroom_get_for(user=request.user, pk=pk)
+        classroom = selectors.classroom_get_for(user=request_user(request), pk=pk)
         return Response(self.get_serializer(classroom).data)
 
 
@@ -170,9 +173,9 @@ class ClassroomRegenerateCodeApi(GenericAPIView):
         summary="Issue a new join code; the old one stops working",
     )
     def post(self, request: Request, pk: int) -> Response:
-        classroom = selectors.classroom_managed_by(user=request.user, pk=pk)
+        classroom = selectors.classroom_managed_by(user=request_user(request), pk=pk)
         services.classroom_regenerate_code(classroom=classroom)
-        classroom = selectors.classroom_get_for(user=request.user, pk=pk)
+        classroom = selectors.classroom_get_for(user=request_user(request), pk=pk)
         return Response(self.get_serializer(classroom).data)
 
 
@@ -185,7 +188,7 @@ class ClassroomLearnersApi(GenericAPIView):
         responses={200: s.ClassroomLearnerOutputSerializer(many=True)}, summary="Learners enrolled"
     )
     def get(self, request: Request, pk: int) -> Response:
-        classroom = selectors.classroom_managed_by(user=request.user, pk=pk)
+        classroom = selectors.classroom_managed_by(user=request_user(request), pk=pk)
         page = self.paginate_queryset(selectors.classroom_learners(classroom=classroom))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -201,6 +204,10 @@ class ClassroomJoinApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.ClassroomJoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrollment = services.classroom_join(learner=request.user, code=data.validated_data["code"])
-        classroom = selectors.classroom_get_for(user=request.user, pk=enrollment.classroom_id)
+        enrollment = services.classroom_join(
+            learner=request_user(request), code=data.validated_data["code"]
+        )
+        classroom = selectors.classroom_get_for(
+            user=request_user(request), pk=enrollment.classroom_id
+        )
         return Response(s.ClassroomOutputSerializer(classroom, context={"request": request}).data)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.permissions import IsTeacherOrAdmin
+from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
 
 from .. import selectors
@@ -60,8 +61,12 @@ class CourseImportApi(APIView):
         course_slug = data.validated_data.get("course")
         slug = _target_slug(content, upload.name, course_slug)
         existing = Course.objects.filter(slug=slug).first() if slug else None
-        writes_existing = existing is not None and (data.validated_data["replace"] or course_slug)
-        if writes_existing and not selectors.can_edit_course(user=request.user, course=existing):
+        writes_existing = data.validated_data["replace"] or course_slug
+        if (
+            existing is not None
+            and writes_existing
+            and not selectors.can_edit_course(user=request_user(request), course=existing)
+        ):
             raise ApplicationError(
                 "Only the course's author or an admin may change it.",
                 code="permission_denied",
@@ -70,7 +75,7 @@ class CourseImportApi(APIView):
         result = course_import(
             source_name=upload.name,
             content=content,
-            author=request.user,
+            author=request_user(request),
             replace=data.validated_data["replace"],
             course_slug=course_slug,
         )
@@ -95,7 +100,7 @@ class CourseExportApi(APIView):
         summary="Export a course with its answer keys (teachers and admins)",
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         if request.query_params.get("as", "json") == "csv":
             response = HttpResponse(items_to_csv(course), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-items.csv"'

@@ -133,7 +133,9 @@ class CourseGraphOutputSerializer(serializers.Serializer):
 
 class LessonOutputSerializer(serializers.ModelSerializer):
     module = serializers.CharField(source="module.slug", default=None, read_only=True)
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    skills: "serializers.SlugRelatedField[Skill]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
 
     class Meta:
         model = Lesson
@@ -176,7 +178,9 @@ class ChoiceAuthorOutputSerializer(serializers.ModelSerializer):
 class ItemLearnerOutputSerializer(serializers.ModelSerializer):
     """What a learner may see of a question: no key, no explanation (shown after answering)."""
 
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    skills: "serializers.SlugRelatedField[Skill]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     choices = ChoiceLearnerOutputSerializer(many=True, read_only=True)
 
     class Meta:
@@ -194,7 +198,9 @@ class IrtSerializer(serializers.Serializer):
 
 
 class ItemAuthorOutputSerializer(serializers.ModelSerializer):
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    skills: "serializers.SlugRelatedField[Skill]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     choices = ChoiceAuthorOutputSerializer(many=True, read_only=True)
     irt = serializers.SerializerMethodField()
 

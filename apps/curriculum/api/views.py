@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.permissions import IsTeacherOrAdmin
+from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
 
 from .. import selectors, services
@@ -69,7 +70,7 @@ class CourseListApi(GenericAPIView):
         summary="Courses you can see",
     )
     def get(self, request: Request) -> Response:
-        courses = selectors.course_list_for(user=request.user)
+        courses = selectors.course_list_for(user=request_user(request))
         if q := request.query_params.get("q"):
             courses = courses.filter(title__icontains=q)
         if wanted := request.query_params.get("status"):
@@ -84,7 +85,7 @@ class CourseListApi(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(s.CourseCreateInputSerializer, request.data)
-        course = services.course_create(author=request.user, **data)
+        course = services.course_create(author=request_user(request), **data)
         course = selectors.course_counts(courses=Course.objects.filter(pk=course.pk)).get()
         return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
 
@@ -95,7 +96,7 @@ class CourseDetailApi(GenericAPIView):
 
     @extend_schema(responses={200: s.CourseOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         course = selectors.course_counts(courses=Course.objects.filter(pk=course.pk)).get()
         return Response(self.get_serializer(course).data)
 
@@ -103,7 +104,7 @@ class CourseDetailApi(GenericAPIView):
         request=s.CourseUpdateInputSerializer, responses={200: s.CourseOutputSerializer, **ERRORS}
     )
     def patch(self, request: Request, slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         services.course_update(
             course=course, **_validated(s.CourseUpdateInputSerializer, request.data)
         )
@@ -119,7 +120,7 @@ class CourseGraphApi(GenericAPIView):
         summary="The prerequisite graph: skills and 'requires' edges",
     )
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         return Response(selectors.course_graph(course=course))
 
 
@@ -129,7 +130,7 @@ class ModuleListApi(GenericAPIView):
 
     @extend_schema(responses={200: s.ModuleOutputSerializer(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         page = self.paginate_queryset(selectors.module_list(course=course))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -137,7 +138,7 @@ class ModuleListApi(GenericAPIView):
         request=s.ModuleCreateInputSerializer, responses={201: s.ModuleOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         module = services.module_create(
             course=course, **_validated(s.ModuleCreateInputSerializer, request.data)
         )
@@ -150,7 +151,7 @@ class SkillListApi(GenericAPIView):
 
     @extend_schema(responses={200: s.SkillOutputSerializer(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         page = self.paginate_queryset(selectors.skill_list(course=course))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -158,7 +159,7 @@ class SkillListApi(GenericAPIView):
         request=s.SkillCreateInputSerializer, responses={201: s.SkillOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         data = _validated(s.SkillCreateInputSerializer, request.data)
         with transaction.atomic():
             skill = services.skill_create(
@@ -182,7 +183,7 @@ class SkillDetailApi(GenericAPIView):
 
     @extend_schema(responses={200: s.SkillOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str, skill_slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         return Response(
             self.get_serializer(selectors.skill_get(course=course, slug=skill_slug)).data
         )
@@ -193,7 +194,7 @@ class SkillDetailApi(GenericAPIView):
         summary="Change a skill; `prerequisites` replaces its edges (cycles refused)",
     )
     def patch(self, request: Request, slug: str, skill_slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         skill = selectors.skill_get(course=course, slug=skill_slug)
         data = _validated(s.SkillUpdateInputSerializer, request.data)
         prerequisites = data.pop("prerequisites", None)
@@ -214,21 +215,23 @@ class LessonListApi(GenericAPIView):
     queryset = Lesson.objects.none()
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        if selectors.is_author_role(self.request.user):
+        if selectors.is_author_role(request_user(self.request)):
             return s.LessonAuthorOutputSerializer
         return s.LessonOutputSerializer
 
     @extend_schema(responses={200: s.LessonOutputSerializer(many=True), **ERRORS})
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
-        page = self.paginate_queryset(selectors.lesson_list_for(user=request.user, course=course))
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
+        page = self.paginate_queryset(
+            selectors.lesson_list_for(user=request_user(request), course=course)
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         request=s.LessonInputSerializer, responses={201: s.LessonAuthorOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         data = _validated(s.LessonInputSerializer, request.data)
         data["module"] = _module(course, data["module"])
         lesson = services.lesson_save(course=course, **data)
@@ -241,8 +244,10 @@ class LessonDetailApi(GenericAPIView):
 
     @extend_schema(responses={200: s.LessonOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str, lesson_slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
-        lesson = selectors.lesson_get_for(user=request.user, course=course, slug=lesson_slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
+        lesson = selectors.lesson_get_for(
+            user=request_user(request), course=course, slug=lesson_slug
+        )
         return Response(self.get_serializer(lesson).data)
 
 
@@ -271,7 +276,7 @@ class ItemListApi(GenericAPIView):
     queryset = Item.objects.none()
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        if selectors.is_author_role(self.request.user):
+        if selectors.is_author_role(request_user(self.request)):
             return s.ItemAuthorOutputSerializer
         return s.ItemLearnerOutputSerializer
 
@@ -292,14 +297,14 @@ class ItemListApi(GenericAPIView):
         "teachers and admins get `ItemAuthorOutput`.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
-        items = selectors.item_list_for(user=request.user, course=course)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
+        items = selectors.item_list_for(user=request_user(request), course=course)
         if skill := request.query_params.get("skill"):
             items = items.filter(skills__slug=skill)
         if kind := request.query_params.get("type"):
             items = items.filter(type=kind)
         if (wanted := request.query_params.get("status")) and selectors.is_author_role(
-            request.user
+            request_user(request)
         ):
             items = items.filter(status=wanted)
         page = self.paginate_queryset(items)
@@ -309,7 +314,7 @@ class ItemListApi(GenericAPIView):
         request=s.ItemInputSerializer, responses={201: s.ItemAuthorOutputSerializer, **ERRORS}
     )
     def post(self, request: Request, slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
         data = _validated(s.ItemInputSerializer, request.data)
         item = services.item_save(
             course=course,
@@ -318,7 +323,7 @@ class ItemListApi(GenericAPIView):
             status=data["status"],
             position=data.get("position"),
         )
-        item = selectors.item_get_for(user=request.user, course=course, slug=item.slug)
+        item = selectors.item_get_for(user=request_user(request), course=course, slug=item.slug)
         return Response(s.ItemAuthorOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -328,16 +333,16 @@ class ItemDetailApi(GenericAPIView):
 
     @extend_schema(responses={200: s.ItemLearnerOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str, item_slug: str) -> Response:
-        course = selectors.course_get_for(user=request.user, slug=slug)
-        item = selectors.item_get_for(user=request.user, course=course, slug=item_slug)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
+        item = selectors.item_get_for(user=request_user(request), course=course, slug=item_slug)
         return Response(self.get_serializer(item).data)
 
     @extend_schema(
         request=s.ItemUpdateInputSerializer, responses={200: s.ItemAuthorOutputSerializer, **ERRORS}
     )
     def patch(self, request: Request, slug: str, item_slug: str) -> Response:
-        course = selectors.course_editable_by(user=request.user, slug=slug)
-        item = selectors.item_get_for(user=request.user, course=course, slug=item_slug)
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
+        item = selectors.item_get_for(user=request_user(request), course=course, slug=item_slug)
         data = _validated(s.ItemUpdateInputSerializer, request.data)
         spec = _spec_from_input(data, base=services.item_spec_from(item))
         services.item_save(
@@ -349,7 +354,7 @@ class ItemDetailApi(GenericAPIView):
             item=item,
         )
         item = selectors.item_get_for(
-            user=request.user, course=course, slug=data.get("slug", item.slug)
+            user=request_user(request), course=course, slug=data.get("slug", item.slug)
         )
         return Response(s.ItemAuthorOutputSerializer(item).data)
 
@@ -366,8 +371,8 @@ class ClassroomCoursesApi(GenericAPIView):
         summary="Courses assigned to a classroom",
     )
     def get(self, request: Request, pk: int) -> Response:
-        classroom = account_selectors.classroom_get_for(user=request.user, pk=pk)
-        courses = selectors.course_list_for(user=request.user).filter(classrooms=classroom)
+        classroom = account_selectors.classroom_get_for(user=request_user(request), pk=pk)
+        courses = selectors.course_list_for(user=request_user(request)).filter(classrooms=classroom)
         page = self.paginate_queryset(selectors.course_counts(courses=courses))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -377,9 +382,13 @@ class ClassroomCoursesApi(GenericAPIView):
         summary="Assign a course to your classroom",
     )
     def post(self, request: Request, pk: int) -> Response:
-        classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
+        classroom = account_selectors.classroom_managed_by(user=request_user(request), pk=pk)
         data = _validated(s.ClassroomCourseInputSerializer, request.data)
-        course = selectors.course_list_for(user=request.user).filter(slug=data["course"]).first()
+        course = (
+            selectors.course_list_for(user=request_user(request))
+            .filter(slug=data["course"])
+            .first()
+        )
         if course is None:
             raise ApplicationError(
                 "Unknown course.",
@@ -395,7 +404,7 @@ class ClassroomCourseDetailApi(GenericAPIView):
 
     @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Unassign a course")
     def delete(self, request: Request, pk: int, slug: str) -> Response:
-        classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
-        course = selectors.course_get_for(user=request.user, slug=slug)
+        classroom = account_selectors.classroom_managed_by(user=request_user(request), pk=pk)
+        course = selectors.course_get_for(user=request_user(request), slug=slug)
         services.classroom_unassign_course(classroom=classroom, course=course)
         return Response(status=status.HTTP_204_NO_CONTENT)

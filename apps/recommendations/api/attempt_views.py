@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.requests import request_user
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors as curriculum_selectors
@@ -32,7 +33,7 @@ ERRORS = {
 def _own_attempt(request: Request, pk: int) -> Attempt:
     attempt = (
         Attempt.objects.select_related("assessment__course")
-        .filter(pk=pk, learner=request.user)
+        .filter(pk=pk, learner=request_user(request))
         .first()
     )
     if attempt is None:
@@ -45,7 +46,7 @@ def _next_for(request: Request, attempt: Attempt) -> dict[str, Any] | None:
         return None
     with transaction.atomic():
         if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
-            return placement_next_payload(learner=request.user, attempt=attempt)
+            return placement_next_payload(learner=request_user(request), attempt=attempt)
         return quiz_next_payload(attempt=attempt)
 
 
@@ -68,7 +69,7 @@ class AssessmentListApi(GenericAPIView):
         summary="A course's assessments (quizzes, placement, practice)",
     )
     def get(self, request: Request, slug: str) -> Response:
-        course = curriculum_selectors.course_get_for(user=request.user, slug=slug)
+        course = curriculum_selectors.course_get_for(user=request_user(request), slug=slug)
         assessments = course.assessments.annotate(item_count=Count("assessment_items")).order_by(
             "kind", "title"
         )
@@ -88,13 +89,15 @@ class AttemptStartApi(GenericAPIView):
     def post(self, request: Request, pk: int) -> Response:
         assessment = Assessment.objects.select_related("course").filter(pk=pk).first()
         if assessment is None or not curriculum_selectors.course_visible_to(
-            user=request.user, course=assessment.course
+            user=request_user(request), course=assessment.course
         ):
             raise Http404("No such assessment.")
         if assessment.kind == AssessmentKind.DIAGNOSTIC:
-            attempt, next_payload = placement_start(learner=request.user, course=assessment.course)
+            attempt, next_payload = placement_start(
+                learner=request_user(request), course=assessment.course
+            )
         elif assessment.kind == AssessmentKind.QUIZ:
-            attempt, next_payload = quiz_start(learner=request.user, assessment=assessment)
+            attempt, next_payload = quiz_start(learner=request_user(request), assessment=assessment)
         else:
             raise ApplicationError(
                 "Practice has no attempts.",
@@ -119,7 +122,9 @@ class AttemptListApi(GenericAPIView):
         summary="Your attempts, newest first",
     )
     def get(self, request: Request) -> Response:
-        attempts = Attempt.objects.filter(learner=request.user).select_related("assessment__course")
+        attempts = Attempt.objects.filter(learner=request_user(request)).select_related(
+            "assessment__course"
+        )
         if course := request.query_params.get("course"):
             attempts = attempts.filter(assessment__course__slug=course)
         page = self.paginate_queryset(attempts.order_by("-started_at", "-id"))
@@ -154,7 +159,7 @@ class AttemptFinishApi(GenericAPIView):
             with transaction.atomic():
                 if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
                     placement_finish(
-                        learner=request.user, attempt=attempt, reason="finished_by_learner"
+                        learner=request_user(request), attempt=attempt, reason="finished_by_learner"
                     )
                 else:
                     quiz_finish(attempt=attempt)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.permissions import IsTeacherOrAdmin
+from apps.accounts.requests import request_user
 from apps.assessments.models import Attempt, AttemptStatus
 from apps.curriculum import selectors as curriculum_selectors
 
@@ -92,7 +93,9 @@ def _course_from_query(request: Request, required: bool = True):  # type: ignore
     )
     query.is_valid(raise_exception=True)
     slug = query.validated_data.get("course")
-    return curriculum_selectors.course_get_for(user=request.user, slug=slug) if slug else None
+    return (
+        curriculum_selectors.course_get_for(user=request_user(request), slug=slug) if slug else None
+    )
 
 
 class NextActivityApi(APIView):
@@ -106,7 +109,7 @@ class NextActivityApi(APIView):
     def get(self, request: Request) -> Response:
         course = _course_from_query(request)
         snapshot, ranked = selectors.recommendations_for(
-            learner=request.user, course=course, limit=1
+            learner=request_user(request), course=course, limit=1
         )
         return Response(recommendation_payload(snapshot, ranked[0]))
 
@@ -126,7 +129,7 @@ class RecommendationListApi(APIView):
         except ValueError:
             limit = 5
         snapshot, ranked = selectors.recommendations_for(
-            learner=request.user, course=course, limit=limit
+            learner=request_user(request), course=course, limit=limit
         )
         return Response([recommendation_payload(snapshot, r) for r in ranked])
 
@@ -156,7 +159,7 @@ class AnswerSubmitApi(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         outcome = answer_submit(
-            learner=request.user,
+            learner=request_user(request),
             item_id=values["item"],
             answer=values["answer"],
             client_id=values["client_id"],
@@ -179,8 +182,8 @@ class MasteryApi(APIView):
     )
     def get(self, request: Request) -> Response:
         course = _course_from_query(request)
-        skills = selectors.skill_mastery_list(learner=request.user, course=course)
-        ability = selectors.ability_for(learner=request.user, course=course)
+        skills = selectors.skill_mastery_list(learner=request_user(request), course=course)
+        ability = selectors.ability_for(learner=request_user(request), course=course)
         return Response(
             {
                 "course": course.slug,
@@ -204,9 +207,11 @@ class DueReviewsApi(APIView):
     def get(self, request: Request) -> Response:
         course = _course_from_query(request, required=False)
         courses = (
-            [course] if course else list(curriculum_selectors.course_list_for(user=request.user))
+            [course]
+            if course
+            else list(curriculum_selectors.course_list_for(user=request_user(request)))
         )
-        due = selectors.due_reviews_for(learner=request.user, courses=courses)
+        due = selectors.due_reviews_for(learner=request_user(request), courses=courses)
         return Response(s.DueReviewOutputSerializer(due, many=True).data)
 
 
@@ -239,9 +244,9 @@ class PlacementStartApi(APIView):
         data = s.PlacementStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         course = curriculum_selectors.course_get_for(
-            user=request.user, slug=data.validated_data["course"]
+            user=request_user(request), slug=data.validated_data["course"]
         )
-        attempt, next_payload = placement_start(learner=request.user, course=course)
+        attempt, next_payload = placement_start(learner=request_user(request), course=course)
         attempt.refresh_from_db()
         return Response(_placement_body(attempt, next_payload), status=status.HTTP_201_CREATED)
 
@@ -249,7 +254,7 @@ class PlacementStartApi(APIView):
 def _own_placement(request: Request, pk: int) -> Attempt:
     attempt = (
         Attempt.objects.select_related("assessment__course")
-        .filter(pk=pk, learner=request.user, assessment__kind="diagnostic")
+        .filter(pk=pk, learner=request_user(request), assessment__kind="diagnostic")
         .first()
     )
     if attempt is None:
@@ -271,7 +276,7 @@ class PlacementDetailApi(APIView):
         if attempt.status == AttemptStatus.FINISHED:
             return Response(_placement_body(attempt, None))
         with transaction.atomic():
-            next_payload = placement_next_payload(learner=request.user, attempt=attempt)
+            next_payload = placement_next_payload(learner=request_user(request), attempt=attempt)
         attempt.refresh_from_db()
         return Response(_placement_body(attempt, next_payload))
 
@@ -289,7 +294,7 @@ class PlacementFinishApi(APIView):
         if attempt.status != AttemptStatus.FINISHED:
             with transaction.atomic():
                 placement_finish(
-                    learner=request.user, attempt=attempt, reason="finished_by_learner"
+                    learner=request_user(request), attempt=attempt, reason="finished_by_learner"
                 )
         attempt.refresh_from_db()
         return Response(_placement_body(attempt, None))
@@ -300,11 +305,11 @@ class LessonReadApi(APIView):
 
     @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Mark a lesson as read")
     def post(self, request: Request, slug: str, lesson_slug: str) -> Response:
-        course = curriculum_selectors.course_get_for(user=request.user, slug=slug)
+        course = curriculum_selectors.course_get_for(user=request_user(request), slug=slug)
         lesson = curriculum_selectors.lesson_get_for(
-            user=request.user, course=course, slug=lesson_slug
+            user=request_user(request), course=course, slug=lesson_slug
         )
-        lesson_mark_read(learner=request.user, lesson=lesson)
+        lesson_mark_read(learner=request_user(request), lesson=lesson)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -318,6 +323,6 @@ class WheelSpinningApi(GenericAPIView):
         summary="Learners in a classroom stuck on a skill (many attempts, not mastered)",
     )
     def get(self, request: Request, pk: int) -> Response:
-        classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
+        classroom = account_selectors.classroom_managed_by(user=request_user(request), pk=pk)
         page = self.paginate_queryset(selectors.wheel_spinning_in(classroom=classroom))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
