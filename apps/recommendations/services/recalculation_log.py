@@ -194,8 +194,10 @@ def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> Cour
         # The stored UTC text, which numpy parses a column at a time (Django's converter
         # parses row by row).
         created = Cast("created_at", output_field=CharField())
+    # Unordered: SQLite sorted a million-row log in a temporary B-tree in 1.5 s, numpy's
+    # lexsort takes 0.1 s (time order, ties broken by id, as Response.Meta.ordering).
     rows = (
-        queryset.order_by("created_at", "id")
+        queryset.order_by()
         .annotate(created=created)
         .values_list("id", "learner_id", "item_id", "correct", "created")
     )
@@ -211,7 +213,8 @@ def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> Cour
                 created_us=datetimes_to_microseconds(moments),
             )
         )
-    return _concatenate(parts)
+    log = _concatenate(parts)
+    return log.subset(np.lexsort((log.response_id, log.created_us)))
 
 
 def _concatenate(parts: list[CourseResponses]) -> CourseResponses:
