@@ -44,22 +44,22 @@ def class_mastery_csv_rows(
     rows: list[tuple[str, ...]] = [HEADER]
     for course in courses:
         snapshot = course_snapshot(course)
+        skills = {
+            skill_id: (skill.slug, _safe(skill.name)) for skill_id, skill in snapshot.skills.items()
+        }
         for learner, cells in class_mastery_rows(classroom=classroom, course=course, now=now):
-            for cell in cells:
-                skill = snapshot.skills[cell.skill_id]
-                rows.append(
-                    (
-                        _safe(learner.username),
-                        _safe(learner.shown_name),
-                        course.slug,
-                        skill.slug,
-                        _safe(skill.name),
-                        f"{cell.p_known:.4f}",
-                        cell.state,
-                        str(cell.attempts),
-                        _iso(cell.last_practised_at),
-                    )
+            who = (_safe(learner.username), _safe(learner.shown_name), course.slug)
+            rows.extend(
+                (
+                    *who,
+                    *skills[cell.skill_id],
+                    f"{cell.p_known:.4f}",
+                    cell.state,
+                    str(cell.attempts),
+                    _iso(cell.last_practised_at),
                 )
+                for cell in cells
+            )
     return rows
 
 

@@ -16,7 +16,7 @@ from apps.curriculum.models import Course
 
 from ..models import SkillMastery
 from ..snapshot import CourseSnapshot, course_snapshot
-from .states import SkillCell, classify
+from .states import MasteryRow, SkillCell, classify_many, mastery_rows_of
 
 SORTS = {
     "stuck": "most stuck first",
@@ -86,12 +86,12 @@ def class_mastery_rows(
     now = now or timezone.now()
     snapshot = course_snapshot(course)
     learners = list(classroom_learners(classroom=classroom))
-    by_learner: dict[int, dict[int, SkillMastery]] = defaultdict(dict)
-    for row in SkillMastery.objects.filter(
-        course=course, learner__enrollments__classroom=classroom
-    ):
+    by_learner: dict[int, dict[int, MasteryRow]] = defaultdict(dict)
+    rows = SkillMastery.objects.filter(course=course, learner__enrollments__classroom=classroom)
+    for row in mastery_rows_of(rows):
         by_learner[row.learner_id][row.skill_id] = row
-    return [(learner, classify(snapshot, by_learner[learner.pk], now)) for learner in learners]
+    cells = classify_many(snapshot, [by_learner[learner.pk] for learner in learners], now)
+    return list(zip(learners, cells, strict=True))
 
 
 def _row(snapshot: CourseSnapshot, learner: User, cells: list[SkillCell]) -> HeatmapRow:

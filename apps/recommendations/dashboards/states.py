@@ -2,23 +2,64 @@
 
 ``selectors.skill_mastery_list`` answers for one learner and queries their rows itself, which
 would make a class page cost one query per learner. This classifies rows the caller loaded in
-one query, with the same rules (a test holds the two in step):
-mastered / needs_review / learning / not_started from the engine's ``assess_mastery``, and
-``locked`` for a skill not started whose prerequisites are not all learnt.
+one query, with the same rules (a test holds the two in step): mastered / needs_review /
+learning / not_started from the engine's vectorised ``mastery_codes``, and ``locked`` for a
+skill not started whose prerequisites are not all learnt (a row with P(known) at the
+threshold). One learners x skills matrix, no per-cell interval: a class page needs states,
+and the credible interval per cell cost more than everything else together.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple, Protocol
 
-from ..engine.mastery import MasteryPolicy, assess_mastery
-from ..learner_state import status_of
+import numpy as np
+from django.db.models import QuerySet
+
+from ..engine.mastery import MASTERY_STATES, MasteryPolicy, mastery_codes
+from ..engine.memory import retrievability
 from ..models import SkillMastery
-from ..policy import is_learnt
+from ..scheduling import scheduler_for
 from ..snapshot import CourseSnapshot
 
+STATE_NAMES = np.array([str(state) for state in MASTERY_STATES] + ["locked"])
+LOCKED = len(MASTERY_STATES)
 
-@dataclass(frozen=True)
+
+class MasteryLike(Protocol):
+    """What classification reads of a mastery row: a model instance or a ``MasteryRow``."""
+
+    @property
+    def p_known(self) -> float: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def wheel_spinning(self) -> bool: ...
+    @property
+    def last_practised_at(self) -> datetime | None: ...
+    @property
+    def memory_state(self) -> Any: ...
+
+
+class MasteryRow(NamedTuple):
+    """A mastery row read with ``values_list``: a class page reads thousands, and building a
+    model instance for each costs more than classifying it."""
+
+    learner_id: int
+    skill_id: int
+    p_known: float
+    attempts: int
+    wheel_spinning: bool
+    last_practised_at: datetime | None
+    memory_state: Any
+
+
+def mastery_rows_of(queryset: QuerySet[SkillMastery]) -> list[MasteryRow]:
+    return [MasteryRow(*values) for values in queryset.values_list(*MasteryRow._fields)]
+
+
+@dataclass(frozen=True, slots=True)
 class SkillCell:
     skill_id: int
     state: str
@@ -39,39 +80,61 @@ def mastery_policy(snapshot: CourseSnapshot) -> MasteryPolicy:
     )
 
 
-def classify(
-    snapshot: CourseSnapshot, rows: Mapping[int, SkillMastery], now: datetime
-) -> list[SkillCell]:
-    """One learner's cells in course order (prerequisites first); ``rows`` by skill id."""
+def classify_many(
+    snapshot: CourseSnapshot, rows_per_learner: Sequence[Mapping[int, MasteryLike]], now: datetime
+) -> list[list[SkillCell]]:
+    """Cells per learner in course order (prerequisites first); rows by skill id."""
+    order = snapshot.skill_order
+    column = {skill_id: j for j, skill_id in enumerate(order)}
+    shape = (len(rows_per_learner), len(order))
+    p = np.tile([snapshot.skills[s].params.prior for s in order], (shape[0], 1)).reshape(shape)
+    evidence = np.zeros(shape, dtype=np.int64)
+    recall = np.full(shape, np.nan)
+    has_row = np.zeros(shape, dtype=bool)
+    # Retrievability does not depend on the desired retention; passing a cached scheduler
+    # only saves building a default one per row.
+    scheduler = scheduler_for(snapshot.policy.desired_retention)
     policy = mastery_policy(snapshot)
-    statuses = {skill_id: status_of(row, now) for skill_id, row in rows.items()}
+    threshold = policy.p_known_threshold
+    for i, rows in enumerate(rows_per_learner):
+        for skill_id, row in rows.items():
+            j = column.get(skill_id)
+            if j is None:
+                continue
+            p[i, j], evidence[i, j], has_row[i, j] = row.p_known, row.attempts, True
+            # Recall only tells mastered from needs-review, so below the threshold it is
+            # not worth its FSRS call.
+            if row.memory_state and row.p_known >= threshold:
+                recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
+    codes = mastery_codes(p, evidence, recall, policy)
+    learnt = has_row & (p >= policy.p_known_threshold)
+    for j, skill_id in enumerate(order):
+        prerequisites = [column[s] for s in snapshot.skills[skill_id].prerequisite_ids]
+        if prerequisites:
+            blocked = ~learnt[:, prerequisites].all(axis=1)
+            codes[:, j] = np.where((codes[:, j] == 0) & blocked, LOCKED, codes[:, j])
+    states = STATE_NAMES[codes]
     cells = []
-    for skill_id in snapshot.skill_order:
-        skill = snapshot.skills[skill_id]
-        row = rows.get(skill_id)
-        status = statuses.get(skill_id)
-        p = row.p_known if row else skill.params.prior
-        state = str(
-            assess_mastery(
-                p_known=p,
-                evidence_count=row.attempts if row else 0,
-                retrievability=status.retrievability if status else None,
-                policy=policy,
-            ).state
-        )
-        if state == "not_started" and not all(
-            p_id in statuses and is_learnt(statuses[p_id], policy.p_known_threshold)
-            for p_id in skill.prerequisite_ids
-        ):
-            state = "locked"
-        cells.append(
-            SkillCell(
-                skill_id=skill_id,
-                state=state,
-                p_known=p,
-                attempts=row.attempts if row else 0,
-                wheel_spinning=row.wheel_spinning if row else False,
-                last_practised_at=row.last_practised_at if row else None,
+    for i, rows in enumerate(rows_per_learner):
+        line = []
+        for j, skill_id in enumerate(order):
+            row = rows.get(skill_id)
+            line.append(
+                SkillCell(
+                    skill_id=skill_id,
+                    state=str(states[i, j]),
+                    p_known=float(p[i, j]),
+                    attempts=int(evidence[i, j]),
+                    wheel_spinning=row.wheel_spinning if row else False,
+                    last_practised_at=row.last_practised_at if row else None,
+                )
             )
-        )
+        cells.append(line)
     return cells
+
+
+def classify(
+    snapshot: CourseSnapshot, rows: Mapping[int, MasteryLike], now: datetime
+) -> list[SkillCell]:
+    """One learner's cells in course order."""
+    return classify_many(snapshot, [rows], now)[0]
