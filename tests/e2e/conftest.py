@@ -45,6 +45,7 @@ def browser(transactional_db, monkeypatch: pytest.MonkeyPatch) -> Iterator[objec
     """
     if not CHROMIUM.exists():
         pytest.skip(SKIP_REASON)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,6 +57,10 @@ def browser(transactional_db, monkeypatch: pytest.MonkeyPatch) -> Iterator[objec
             yield browser
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop ran may have opened connections that
+            # Django keeps per context rather than per thread; close them here, in that
+            # context, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
             monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 

@@ -114,6 +114,11 @@ def test_learner_masters_a_skill_and_the_teacher_sees_it(
     expect(page.locator("summary", has_text="Hint 1")).to_be_visible()
     shoot(page, "practice-question")
     page.evaluate("window.stillTheSamePage = true")  # survives only an in-place (htmx) swap
+    page.get_by_label("Your answer").fill("lots")
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.get_by_role("alert")).to_contain_text("is not a number")
+    expect(page.get_by_label("Your answer")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Your answer").fill("")
     answer_by_keyboard(page)
     expect(page.get_by_role("heading", name="Right")).to_be_visible()
     expect(page.get_by_role("heading", name="Right")).to_be_focused()
@@ -260,3 +265,33 @@ def test_teacher_pages_fit_a_phone(browser, live_server, classroom, shoot):
     assert first_learner and first_learner["x"] >= box.bounding_box()["x"]  # type: ignore[index]
     shoot(page, "phone-heatmap-scrolled", full_page=False)
     phone.close()
+
+
+def test_placement_test_to_its_result(browser, live_server, classroom, shoot):
+    learner = LearnerFactory(username="sam")
+    Enrollment.objects.create(classroom=classroom, learner=learner)
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    log_in(page, live_server.url, "sam", PASSWORD)
+    page.get_by_role("link", name="Take the placement test for Fractions").click()
+    shoot(page, "placement-intro")
+    page.get_by_role("button", name="Start the placement test").click()
+    expect(page.get_by_role("heading", name=re.compile("^Question 1"))).to_be_visible()
+    shoot(page, "placement-question")
+    for _ in range(20):  # the course's policy stops it after at most 15
+        if page.get_by_role("heading", name="Your starting point").is_visible():
+            break
+        heading = page.locator("#practice h2")
+        before = heading.inner_text()
+        page.get_by_label("Your answer").fill(answer_for(page))
+        page.get_by_role("button", name="Next question").click()
+        expect(heading).not_to_have_text(before)  # the panel was swapped in place
+    else:
+        raise AssertionError("the placement test never finished")
+    expect(page.get_by_text(re.compile(r"You answered \d+ of \d+ questions right"))).to_be_visible()
+    expect(page.get_by_text("These skills start as mastered:")).to_be_visible()
+    shoot(page, "placement-result")
+    page.get_by_role("link", name="See the mastery map").click()
+    expect(page.locator('g[data-skill="s1"]')).to_have_class(re.compile("map-node--"))
+    shoot(page, "placement-map")
+    context.close()

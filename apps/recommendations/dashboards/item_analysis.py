@@ -163,7 +163,9 @@ def item_analysis(*, user: User, course: Course) -> ItemAnalysis:
         .values_list("learner_id", "item_id", "correct")
     )
     data = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    learners, matrix = _first_answer_matrix(data[:, 0], data[:, 1], data[:, 2] * 1.0, items)
+    learners, matrix = _first_answer_matrix(
+        data[:, 0], data[:, 1], data[:, 2].astype(np.float64), items
+    )
     responses = _count_by_item(data[:, 1], items)
     thetas = dict(
         LearnerAbility.objects.filter(course=course, learner_id__in=learners.tolist()).values_list(

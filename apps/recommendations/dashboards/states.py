@@ -118,15 +118,15 @@ def classify_many(
     for i, rows in enumerate(rows_per_learner):
         line = []
         for j, skill_id in enumerate(order):
-            row = rows.get(skill_id)
+            found = rows.get(skill_id)
             line.append(
                 SkillCell(
                     skill_id=skill_id,
                     state=str(states[i, j]),
                     p_known=float(p[i, j]),
                     attempts=int(evidence[i, j]),
-                    wheel_spinning=row.wheel_spinning if row else False,
-                    last_practised_at=row.last_practised_at if row else None,
+                    wheel_spinning=found.wheel_spinning if found else False,
+                    last_practised_at=found.last_practised_at if found else None,
                 )
             )
         cells.append(line)

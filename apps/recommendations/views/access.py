@@ -10,7 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from apps.accounts.models import User
+
 View = Callable[..., HttpResponse]
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind ``login_required``: its user is a real account, not AnonymousUser."""
+
+    user: User
 
 
 def learner_required(view: View) -> View:
@@ -18,8 +26,8 @@ def learner_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_learner:  # type: ignore[union-attr]
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_learner:
             raise PermissionDenied("These pages are for learner accounts.")
         return view(request, *args, **kwargs)
 
@@ -31,9 +39,9 @@ def teacher_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        if not (user.is_teacher or user.is_admin_role):  # type: ignore[union-attr]
+        if not (user.is_teacher or user.is_admin_role):
             raise PermissionDenied("These pages are for teachers and admins.")
         return view(request, *args, **kwargs)
 

@@ -3,7 +3,7 @@ reset the join code, open or close joining, assign courses. Each action is a sma
 that redirects back, so it works without JavaScript."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,21 +18,21 @@ from apps.curriculum import services as curriculum_services
 from apps.curriculum.selectors import course_list_for
 
 from ..dashboards.classrooms import assignable_courses, classroom_cards
-from .access import teacher_required
+from .access import AuthedRequest, teacher_required
 from .forms import AssignCourseForm
 
 
 def teacher_home_page(
-    request: HttpRequest, create_form: ClassroomCreateForm | None = None, status: int = 200
+    request: AuthedRequest, create_form: ClassroomCreateForm | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
-        "cards": classroom_cards(user=request.user),  # type: ignore[arg-type]
+        "cards": classroom_cards(user=request.user),
         "create_form": create_form or ClassroomCreateForm(),
     }
     return render(request, "recommendations/teacher/home.html", context, status=status)
 
 
-def _back(request: HttpRequest, classroom: Classroom) -> HttpResponseRedirect:
+def _back(request: AuthedRequest, classroom: Classroom) -> HttpResponseRedirect:
     """Back to where the form was (``next``), if that is a page of this site."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -42,19 +42,21 @@ def _back(request: HttpRequest, classroom: Classroom) -> HttpResponseRedirect:
     return redirect(target)
 
 
-def _assign_form(request: HttpRequest, classroom: Classroom, data=None) -> AssignCourseForm:  # type: ignore[no-untyped-def]
-    courses = assignable_courses(user=request.user, classroom=classroom)  # type: ignore[arg-type]
+def _assign_form(
+    request: AuthedRequest, classroom: Classroom, data: QueryDict | None = None
+) -> AssignCourseForm:
+    courses = assignable_courses(user=request.user, classroom=classroom)
     return AssignCourseForm(data, choices=[(c.slug, c.title) for c in courses])
 
 
 @teacher_required
 @require_POST
-def classroom_create_view(request: HttpRequest) -> HttpResponse:
+def classroom_create_view(request: AuthedRequest) -> HttpResponse:
     form = ClassroomCreateForm(request.POST)
     if form.is_valid():
         try:
             classroom = account_services.classroom_create(
-                owner=request.user,  # type: ignore[arg-type]
+                owner=request.user,
                 name=form.cleaned_data["name"],
             )
         except ApplicationError as error:
@@ -69,12 +71,12 @@ def classroom_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @teacher_required
-def classroom_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def classroom_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     context = {
         "classroom": classroom,
         "learners": account_selectors.classroom_learners(classroom=classroom),
-        "courses": course_list_for(user=request.user).filter(classrooms=classroom),  # type: ignore[arg-type]
+        "courses": course_list_for(user=request.user).filter(classrooms=classroom),
         "assign_form": _assign_form(request, classroom),
     }
     return render(request, "recommendations/teacher/classroom.html", context)
@@ -82,8 +84,8 @@ def classroom_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def classroom_regenerate_code_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def classroom_regenerate_code_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     account_services.classroom_regenerate_code(classroom=classroom)
     messages.success(request, f"New join code for {classroom.name}: {classroom.join_code}.")
     return _back(request, classroom)
@@ -91,8 +93,8 @@ def classroom_regenerate_code_view(request: HttpRequest, pk: int) -> HttpRespons
 
 @teacher_required
 @require_POST
-def classroom_joining_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def classroom_joining_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     enabled = request.POST.get("enabled") == "1"
     account_services.classroom_set_joining(classroom=classroom, enabled=enabled)
     state = "open" if enabled else "closed"
@@ -102,11 +104,11 @@ def classroom_joining_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def classroom_assign_course_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def classroom_assign_course_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     form = _assign_form(request, classroom, request.POST)
     if form.is_valid():
-        course = assignable_courses(user=request.user, classroom=classroom).get(  # type: ignore[arg-type]
+        course = assignable_courses(user=request.user, classroom=classroom).get(
             slug=form.cleaned_data["course"]
         )
         curriculum_services.classroom_assign_course(classroom=classroom, course=course)
@@ -115,7 +117,7 @@ def classroom_assign_course_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "classroom": classroom,
         "learners": account_selectors.classroom_learners(classroom=classroom),
-        "courses": course_list_for(user=request.user).filter(classrooms=classroom),  # type: ignore[arg-type]
+        "courses": course_list_for(user=request.user).filter(classrooms=classroom),
         "assign_form": form,
     }
     return render(request, "recommendations/teacher/classroom.html", context, status=400)
@@ -123,9 +125,9 @@ def classroom_assign_course_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @teacher_required
 @require_POST
-def classroom_unassign_course_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
-    course = course_list_for(user=request.user).filter(classrooms=classroom, slug=slug).first()  # type: ignore[arg-type]
+def classroom_unassign_course_view(request: AuthedRequest, pk: int, slug: str) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
+    course = course_list_for(user=request.user).filter(classrooms=classroom, slug=slug).first()
     if course is not None:
         curriculum_services.classroom_unassign_course(classroom=classroom, course=course)
         messages.success(request, f"{course.title} is no longer assigned to {classroom.name}.")

@@ -1,14 +1,15 @@
 """The site's home: a learner's dashboard or a teacher's (and admin's) classrooms."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
+from .access import AuthedRequest
 from .classrooms import teacher_home_page
 from .learner import learner_home_page
 
 
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_learner:  # type: ignore[union-attr]
+def home_view(request: AuthedRequest) -> HttpResponse:
+    if request.user.is_learner:
         return learner_home_page(request)
     return teacher_home_page(request)

@@ -9,7 +9,7 @@ twice.
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,31 +27,31 @@ from ..selectors import ability_for, skill_mastery_list
 from ..services.answers import answer_submit
 from ..services.lessons import lesson_mark_read
 from ..snapshot import course_snapshot
-from .access import learner_required
+from .access import AuthedRequest, learner_required
 from .forms import AnswerMetaForm, fresh_answer_meta
 
 
 def learner_home_page(
-    request: HttpRequest, join_form: ClassroomJoinForm | None = None, status: int = 200
+    request: AuthedRequest, join_form: ClassroomJoinForm | None = None, status: int = 200
 ) -> HttpResponse:
     context = {
-        "courses": learner_home(learner=request.user),  # type: ignore[arg-type]
-        "classrooms": classroom_list_for(user=request.user),  # type: ignore[arg-type]
+        "courses": learner_home(learner=request.user),
+        "classrooms": classroom_list_for(user=request.user),
         "join_form": join_form or ClassroomJoinForm(),
     }
     return render(request, "recommendations/learner/home.html", context, status=status)
 
 
-def _item_id_param(request: HttpRequest) -> int | None:
+def _item_id_param(request: AuthedRequest) -> int | None:
     raw = request.GET.get("item", "")
     return int(raw) if raw.isdigit() else None
 
 
 @learner_required
-def practice_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+def practice_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
     activity = practice_activity(
-        learner=request.user,  # type: ignore[arg-type]
+        learner=request.user,
         course=course,
         item_id=_item_id_param(request),
     )
@@ -63,8 +63,8 @@ def practice_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @learner_required
 @require_POST
-def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
     form = AnswerMetaForm(request.POST)
     if not form.is_valid():
         return HttpResponse("The form was incomplete; reload the page.", status=400)
@@ -74,7 +74,7 @@ def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
     answer = answer_from(request.POST, item)
     try:
         outcome = answer_submit(
-            learner=request.user,  # type: ignore[arg-type]
+            learner=request.user,
             item_id=item["id"],
             answer=answer,
             client_id=form.cleaned_data["client_id"],
@@ -85,7 +85,7 @@ def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
             raise Http404(error.message) from error
         context = {
             "course": course,
-            "activity": practice_activity(learner=request.user, course=course),  # type: ignore[arg-type]
+            "activity": practice_activity(learner=request.user, course=course),
             "item": item,
             "meta": form.cleaned_data | {"client_id": str(form.cleaned_data["client_id"])},
             "answer_error": " ".join(error.fields.get("answer", [])) or error.message,
@@ -102,17 +102,17 @@ def practice_answer_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @learner_required
 @require_POST
-def lesson_read_view(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
-    lesson = lesson_get_for(user=request.user, course=course, slug=lesson_slug)  # type: ignore[arg-type]
-    lesson_mark_read(learner=request.user, lesson=lesson)  # type: ignore[arg-type]
+def lesson_read_view(request: AuthedRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    lesson = lesson_get_for(user=request.user, course=course, slug=lesson_slug)
+    lesson_mark_read(learner=request.user, lesson=lesson)
     return redirect("practice", slug=course.slug)
 
 
 @learner_required
-def mastery_map_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
-    skills = skill_mastery_list(learner=request.user, course=course)  # type: ignore[arg-type]
+def mastery_map_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    skills = skill_mastery_list(learner=request.user, course=course)
     nodes = [
         MapNode(s.slug, s.name, s.state, round(100 * s.p_known), s.prerequisites) for s in skills
     ]
@@ -122,7 +122,7 @@ def mastery_map_view(request: HttpRequest, slug: str) -> HttpResponse:
         "skills": skills,
         "names": names,
         "threshold": course_snapshot(course).policy.mastery_threshold,
-        "ability": ability_for(learner=request.user, course=course),  # type: ignore[arg-type]
+        "ability": ability_for(learner=request.user, course=course),
         "map_svg": mastery_map_svg(
             nodes, id_prefix="mastery-map", title=f"Mastery map of {course.title}"
         ),
@@ -133,11 +133,11 @@ def mastery_map_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @learner_required
-def history_view(request: HttpRequest) -> HttpResponse:
-    courses = list(course_list_for(user=request.user))  # type: ignore[arg-type]
+def history_view(request: AuthedRequest) -> HttpResponse:
+    courses = list(course_list_for(user=request.user))
     selected = next((c for c in courses if c.slug == request.GET.get("course")), None)
     page, attempts = attempt_page(
-        learner=request.user,  # type: ignore[arg-type]
+        learner=request.user,
         course=selected,
         page=request.GET.get("page"),
     )
@@ -147,12 +147,12 @@ def history_view(request: HttpRequest) -> HttpResponse:
 
 @learner_required
 @require_POST
-def classroom_join_view(request: HttpRequest) -> HttpResponse:
+def classroom_join_view(request: AuthedRequest) -> HttpResponse:
     form = ClassroomJoinForm(request.POST)
     if form.is_valid():
         try:
             enrollment = account_services.classroom_join(
-                learner=request.user,  # type: ignore[arg-type]
+                learner=request.user,
                 code=form.cleaned_data["code"],
             )
         except ApplicationError as error:

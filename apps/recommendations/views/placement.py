@@ -3,29 +3,30 @@ same idempotent service as practice, tied to the attempt; then POST-redirect-GET
 next item is chosen afresh from all answers so far."""
 
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.assessments.models import AttemptStatus
+from apps.assessments.models import Attempt, AttemptStatus
 from apps.core.exceptions import ApplicationError
+from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_get_for
 
 from ..dashboards.placement import placement_attempt_for, placement_attempts, placement_result
 from ..dashboards.practice import answer_from, item_view
 from ..services.answers import answer_submit
 from ..services.placement import placement_finish, placement_next_payload, placement_start
-from .access import learner_required
+from .access import AuthedRequest, learner_required
 from .forms import AnswerMetaForm, fresh_answer_meta
 
 
 @learner_required
-def placement_start_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
+def placement_start_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
     if request.method == "POST":
-        attempt, _ = placement_start(learner=request.user, course=course)  # type: ignore[arg-type]
+        attempt, _ = placement_start(learner=request.user, course=course)
         return redirect("placement", slug=course.slug, pk=attempt.pk)
-    attempts = list(placement_attempts(learner=request.user, course=course)[:5])  # type: ignore[arg-type]
+    attempts = list(placement_attempts(learner=request.user, course=course)[:5])
     context = {
         "course": course,
         "in_progress": next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None),
@@ -34,7 +35,7 @@ def placement_start_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "recommendations/learner/placement_start.html", context)
 
 
-def _result_page(request: HttpRequest, course, attempt) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _result_page(request: AuthedRequest, course: Course, attempt: Attempt) -> HttpResponse:
     context = {
         "course": course,
         "attempt": attempt,
@@ -44,15 +45,15 @@ def _result_page(request: HttpRequest, course, attempt) -> HttpResponse:  # type
 
 
 @learner_required
-def placement_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
-    attempt = placement_attempt_for(learner=request.user, course=course, pk=pk)  # type: ignore[arg-type]
+def placement_view(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    attempt = placement_attempt_for(learner=request.user, course=course, pk=pk)
     if request.method == "POST":
         return _placement_answer(request, course, attempt)
     if attempt.status == AttemptStatus.FINISHED:
         return _result_page(request, course, attempt)
     with transaction.atomic():
-        payload = placement_next_payload(learner=request.user, attempt=attempt)  # type: ignore[arg-type]
+        payload = placement_next_payload(learner=request.user, attempt=attempt)
     if payload["kind"] == "placement_finished":
         attempt.refresh_from_db()
         return _result_page(request, course, attempt)
@@ -66,7 +67,7 @@ def placement_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "recommendations/learner/placement.html", context)
 
 
-def _placement_answer(request: HttpRequest, course, attempt) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _placement_answer(request: AuthedRequest, course: Course, attempt: Attempt) -> HttpResponse:
     if attempt.status == AttemptStatus.FINISHED:
         return redirect("placement", slug=course.slug, pk=attempt.pk)
     form = AnswerMetaForm(request.POST)
@@ -78,7 +79,7 @@ def _placement_answer(request: HttpRequest, course, attempt) -> HttpResponse:  #
     answer = answer_from(request.POST, item)
     try:
         answer_submit(
-            learner=request.user,  # type: ignore[arg-type]
+            learner=request.user,
             item_id=item["id"],
             answer=answer,
             client_id=form.cleaned_data["client_id"],
@@ -103,10 +104,10 @@ def _placement_answer(request: HttpRequest, course, attempt) -> HttpResponse:  #
 
 @learner_required
 @require_POST
-def placement_finish_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
-    attempt = placement_attempt_for(learner=request.user, course=course, pk=pk)  # type: ignore[arg-type]
+def placement_finish_view(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    attempt = placement_attempt_for(learner=request.user, course=course, pk=pk)
     if attempt.status != AttemptStatus.FINISHED:
         with transaction.atomic():
-            placement_finish(learner=request.user, attempt=attempt, reason="finished_by_learner")  # type: ignore[arg-type]
+            placement_finish(learner=request.user, attempt=attempt, reason="finished_by_learner")
     return redirect("placement", slug=course.slug, pk=attempt.pk)

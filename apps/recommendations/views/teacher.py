@@ -1,7 +1,7 @@
 """Teacher pages about learning: the class heatmap, one learner's drill-down, the CSV export
 and item analysis. Teachers reach only their own classrooms (404 otherwise), admins all."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,11 +16,11 @@ from ..dashboards.history import attempt_page
 from ..dashboards.item_analysis import FLAG_LABELS, item_analysis
 from ..dashboards.learner_detail import learner_detail
 from ..dashboards.svg import STATE_LABELS, STATE_SYMBOLS
-from .access import teacher_required
+from .access import AuthedRequest, teacher_required
 
 
-def _class_courses(request: HttpRequest, classroom: Classroom) -> list[Course]:
-    return list(course_list_for(user=request.user).filter(classrooms=classroom))  # type: ignore[arg-type]
+def _class_courses(request: AuthedRequest, classroom: Classroom) -> list[Course]:
+    return list(course_list_for(user=request.user).filter(classrooms=classroom))
 
 
 def _chosen(courses: list[Course], slug: str | None) -> Course | None:
@@ -34,8 +34,8 @@ def _chosen(courses: list[Course], slug: str | None) -> Course | None:
 
 
 @teacher_required
-def class_overview_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def class_overview_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     courses = _class_courses(request, classroom)
     course = _chosen(courses, request.GET.get("course"))
     heatmap = None
@@ -55,8 +55,8 @@ def class_overview_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-def class_learner_view(request: HttpRequest, pk: int, learner_pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def class_learner_view(request: AuthedRequest, pk: int, learner_pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     learner = (
         account_selectors.classroom_learners(classroom=classroom).filter(pk=learner_pk).first()
     )
@@ -82,8 +82,8 @@ def class_learner_view(request: HttpRequest, pk: int, learner_pk: int) -> HttpRe
 
 
 @teacher_required
-def class_export_view(request: HttpRequest, pk: int) -> HttpResponse:
-    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)  # type: ignore[arg-type]
+def class_export_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     courses = _class_courses(request, classroom)
     course = _chosen(courses, request.GET.get("course")) if request.GET.get("course") else None
     rows = class_mastery_csv_rows(classroom=classroom, courses=[course] if course else courses)
@@ -94,9 +94,9 @@ def class_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @teacher_required
-def item_analysis_view(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for(user=request.user, slug=slug)  # type: ignore[arg-type]
-    analysis = item_analysis(user=request.user, course=course)  # type: ignore[arg-type]
+def item_analysis_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    analysis = item_analysis(user=request.user, course=course)
     only_flagged = request.GET.get("flagged") == "1"
     context = {
         "course": course,
