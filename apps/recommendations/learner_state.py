@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db.models import QuerySet
+from fsrs import Scheduler
 
 from apps.accounts.models import User
 from apps.assessments.models import Response
@@ -10,17 +11,24 @@ from apps.assessments.models import Response
 from .engine.memory import retrievability
 from .models import LearnerAbility, LessonView, SkillMastery
 from .policy import LearnerView, SkillStatus
+from .scheduling import scheduler_for
 from .snapshot import CourseSnapshot
 
 
-def status_of(row: SkillMastery, now: datetime) -> SkillStatus:
+def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillStatus:
+    """``scheduler`` is the course's (``scheduling.scheduler_for``): building one per row would
+    cost more than the recall it computes."""
     return SkillStatus(
         p_known=row.p_known,
         attempts=row.attempts,
         last_practised_at=row.last_practised_at,
         mastered_at=row.mastered_at,
         review_due_at=row.review_due_at,
-        retrievability=retrievability(row.memory_state, at=now) if row.memory_state else None,
+        retrievability=(
+            retrievability(row.memory_state, at=now, scheduler=scheduler)
+            if row.memory_state
+            else None
+        ),
     )
 
 
@@ -61,8 +69,9 @@ def learner_view(
             learner=learner, course_id=snapshot.course_id
         ).first()
         theta = ability.theta if ability else 0.0
+    scheduler = scheduler_for(snapshot.policy.desired_retention)
     return LearnerView(
-        skills={skill_id: status_of(row, now) for skill_id, row in rows.items()},
+        skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},
         read_lesson_ids=read_lesson_ids(learner=learner, course_id=snapshot.course_id),
         recent_item_ids=recent_item_ids(
             learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.recent_items

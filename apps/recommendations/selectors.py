@@ -13,7 +13,8 @@ from apps.curriculum.models import Course
 from .engine.mastery import MasteryPolicy, assess_mastery
 from .learner_state import learner_view, mastery_rows, status_of
 from .models import LearnerAbility, SkillMastery
-from .policy import LearnerView, Recommendation, due_reviews, is_learnt, rank_recommendations
+from .policy import LearnerView, Recommendation, due_reviews, rank_recommendations
+from .scheduling import scheduler_for
 from .snapshot import CourseSnapshot, course_snapshot
 
 
@@ -49,24 +50,24 @@ def skill_mastery_list(
         p_known_threshold=snapshot.policy.mastery_threshold,
         min_retrievability=snapshot.policy.min_retrievability,
     )
+    scheduler = scheduler_for(snapshot.policy.desired_retention)
     views = []
     for skill_id in snapshot.skill_order:
         skill = snapshot.skills[skill_id]
         row = rows.get(skill_id)
-        status = status_of(row, now) if row else None
+        status = status_of(row, now, scheduler) if row else None
         p = row.p_known if row else skill.params.prior
+        # A placement result is evidence too, though no item of the skill was answered.
+        evidence = row.attempts + int(row.seeded_by_placement) if row else 0
         estimate = assess_mastery(
             p_known=p,
-            evidence_count=row.attempts if row else 0,
+            evidence_count=evidence,
             retrievability=status.retrievability if status else None,
             policy=policy,
         )
         state = str(estimate.state)
         prerequisites_learnt = all(
-            (
-                rows.get(p_id) is not None
-                and is_learnt(status_of(rows[p_id], now), policy.p_known_threshold)
-            )
+            p_id in rows and rows[p_id].p_known >= policy.p_known_threshold
             for p_id in skill.prerequisite_ids
         )
         if state == "not_started" and not prerequisites_learnt:
@@ -124,7 +125,8 @@ def due_reviews_for(
     for course in courses:
         snapshot = course_snapshot(course)
         rows = {row.skill_id: row for row in mastery_rows(learner=learner, course_id=course.pk)}
-        statuses = {skill_id: status_of(row, now) for skill_id, row in rows.items()}
+        scheduler = scheduler_for(snapshot.policy.desired_retention)
+        statuses = {skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()}
         view = LearnerView(
             skills=statuses, read_lesson_ids=frozenset(), recent_item_ids=(), theta=0.0, now=now
         )

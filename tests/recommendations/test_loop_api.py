@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.assessments.models import Response
 from apps.recommendations.models import CoursePolicy, LessonView, RecommendationLog, SkillMastery
+from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.placement import placement_finish, placement_start
 from tests.accounts.factories import ClassroomFactory, EnrollmentFactory, LearnerFactory
 from tests.helpers import client_for
@@ -164,6 +165,13 @@ def test_placement_finish_seeds_skills_known_by_ability_and_their_prerequisites(
         ("s2", True, True),
         ("s3", True, True),
     }
+    # Seeded skills read as mastered although none of their items was answered in practice.
+    views = skill_mastery_list(learner=learner, course=course)
+    assert [(v.slug, v.state, v.attempts) for v in views] == [
+        ("s1", "mastered", 0),
+        ("s2", "mastered", 0),
+        ("s3", "mastered", 0),
+    ]
     # Placement never lowers what practice established.
     attempt2, _ = placement_start(learner=learner, course=course)
     placement_finish(learner=learner, attempt=attempt2)

@@ -40,6 +40,8 @@ class MasteryLike(Protocol):
     def last_practised_at(self) -> datetime | None: ...
     @property
     def memory_state(self) -> Any: ...
+    @property
+    def seeded_by_placement(self) -> bool: ...
 
 
 class MasteryRow(NamedTuple):
@@ -53,6 +55,7 @@ class MasteryRow(NamedTuple):
     wheel_spinning: bool
     last_practised_at: datetime | None
     memory_state: Any
+    seeded_by_placement: bool
 
 
 def mastery_rows_of(queryset: QuerySet[SkillMastery]) -> list[MasteryRow]:
@@ -101,7 +104,9 @@ def classify_many(
             j = column.get(skill_id)
             if j is None:
                 continue
-            p[i, j], evidence[i, j], has_row[i, j] = row.p_known, row.attempts, True
+            # A placement result is evidence too, though no item of the skill was answered.
+            evidence[i, j] = row.attempts + int(row.seeded_by_placement)
+            p[i, j], has_row[i, j] = row.p_known, True
             # Recall only tells mastered from needs-review, so below the threshold it is
             # not worth its FSRS call.
             if row.memory_state and row.p_known >= threshold:
@@ -124,7 +129,7 @@ def classify_many(
                     skill_id=skill_id,
                     state=str(states[i, j]),
                     p_known=float(p[i, j]),
-                    attempts=int(evidence[i, j]),
+                    attempts=found.attempts if found else 0,
                     wheel_spinning=found.wheel_spinning if found else False,
                     last_practised_at=found.last_practised_at if found else None,
                 )
