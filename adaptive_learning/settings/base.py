@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "apps.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Class heatmaps run to ~1 MB of HTML; Django's gzip pads responses against BREACH and CSRF
+    # tokens are masked per request.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
