@@ -32,7 +32,7 @@ from apps.assessments.models import Response
 from apps.curriculum.models import Course
 
 from ..engine.arrays import BoolArray, FloatArray, IntArray
-from ..engine.bkt_replay import replay_bkt
+from ..engine.bkt_replay import BktReplay, replay_bkt
 from ..engine.memory import CardState, rating_from_response
 from ..engine.sequences import sequence_ids
 from ..models import LearnerAbility, SkillMastery
@@ -114,6 +114,22 @@ def _sequence_runs(sequence_of_row: IntArray) -> tuple[IntArray, IntArray, IntAr
     return order.astype(np.int64), starts.astype(np.int64), ends
 
 
+def _first_crossing(
+    replay: BktReplay, order: IntArray, starts: IntArray, ends: IntArray, threshold: float
+) -> IntArray:
+    """Per sequence, the position of the answer after which P(known) first reached the
+    threshold (that answer's time is mastered_at), or the sequence's length if it never did."""
+    size = len(order)
+    # P(known) after each answer: the next answer's "before", or the sequence's final posterior.
+    p_after = np.empty(size)
+    p_after[:-1] = replay.p_known_before[order][1:]
+    p_after[ends - 1] = replay.p_known
+    position = np.arange(size) - np.repeat(starts, ends - starts)
+    crossed = np.where(p_after >= threshold, position, size)
+    first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
+    return np.minimum(first, ends - starts)
+
+
 def learner_states_compute(
     *, structure: CourseStructure, responses: CourseResponses, replay_memory: bool = False
 ) -> LearnerStates:
@@ -122,16 +138,11 @@ def learner_states_compute(
     replay = replay_bkt(log, structure.params)
     sequence_of_row, seq_skill = sequence_ids(log.learner, log.skill)
     order, starts, ends = _sequence_runs(sequence_of_row)
-    # P(known) after each answer: the next answer's "before", or the sequence's final posterior.
-    p_after = np.empty(log.size)
-    p_after[:-1] = replay.p_known_before[order][1:]
-    p_after[ends - 1] = replay.p_known
-    position = np.arange(log.size) - np.repeat(starts, ends - starts)
-    crossed = np.where(p_after >= structure.policy.mastery_threshold, position, log.size)
-    first = np.minimum.reduceat(crossed, starts) if log.size else crossed
-    mastered = first < log.size
-    created = responses.created_us[response_of_row][order]
     attempts = (ends - starts).astype(np.int64)
+    first = _first_crossing(replay, order, starts, ends, structure.policy.mastery_threshold)
+    mastered = first < attempts
+    created = responses.created_us[response_of_row][order]
+    correct = log.correct[order]
     _, learner_code = responses.learner_codes()
     theta, standard_error = eap_from_responses(
         learner_code=learner_code,
@@ -142,7 +153,6 @@ def learner_states_compute(
         b=structure.item_b,
         c=structure.item_c,
     )
-    correct_sorted = log.correct[order]
     return LearnerStates(
         learner_ids=learner_ids,
         theta=theta,
@@ -153,20 +163,14 @@ def learner_states_compute(
         p_known=replay.p_known,
         attempts=attempts,
         correct_count=(
-            np.add.reduceat(correct_sorted.astype(np.int64), starts)
-            if log.size
-            else np.zeros(0, dtype=np.int64)
+            np.add.reduceat(correct.astype(np.int64), starts) if log.size else attempts.copy()
         ),
-        attempts_since_mastery=np.where(mastered, first, attempts).astype(np.int64),
+        attempts_since_mastery=first,
         last_us=created[ends - 1],
         mastered_us=np.where(
             mastered, created[starts + np.where(mastered, first, 0)], NOT_MASTERED
-        ).astype(np.int64),
-        memory=(
-            _replay_memory(structure, starts, ends, correct_sorted, created)
-            if replay_memory
-            else None
         ),
+        memory=_replay_memory(structure, starts, ends, correct, created) if replay_memory else None,
     )
 
 

@@ -73,15 +73,17 @@ class SimulationResult:
 
 @dataclass(slots=True)
 class _Shape:
-    """The course as the generator needs it; skills indexed in course order."""
+    """The course as the generator needs it; skills indexed in course order, items by position
+    in `item_ids`."""
 
     slugs: tuple[str, ...]
     prerequisites: BoolArray  # [skill, prerequisite]
-    item_of_pair: IntArray  # item ids grouped by skill
+    item_of_pair: IntArray  # item positions grouped by skill
     first_pair: IntArray  # [skill] offset into item_of_pair
     pair_count: IntArray  # [skill] published items
-    a: dict[int, float]
-    b: dict[int, float]
+    item_ids: IntArray
+    a: FloatArray  # [item position]
+    b: FloatArray
 
     @classmethod
     def of(cls, snapshot: CourseSnapshot) -> "_Shape":
@@ -91,17 +93,41 @@ class _Shape:
         for skill_id in order:
             for prerequisite in snapshot.skills[skill_id].prerequisite_ids:
                 prerequisites[index[skill_id], index[prerequisite]] = True
-        items = [list(snapshot.skills[skill_id].item_ids) for skill_id in order]
-        counts = np.array([len(ids) for ids in items], dtype=np.int64)
+        item_ids = sorted(snapshot.items)
+        position = {item_id: n for n, item_id in enumerate(item_ids)}
+        items = [[position[i] for i in snapshot.skills[skill_id].item_ids] for skill_id in order]
+        counts = np.array([len(positions) for positions in items], dtype=np.int64)
         return cls(
             slugs=tuple(snapshot.skills[skill_id].slug for skill_id in order),
             prerequisites=prerequisites,
-            item_of_pair=np.array([i for ids in items for i in ids], dtype=np.int64),
+            item_of_pair=np.array([i for positions in items for i in positions], dtype=np.int64),
             first_pair=np.cumsum(counts) - counts,
             pair_count=counts,
-            a={item.id: item.a for item in snapshot.items.values()},
-            b={item.id: item.b for item in snapshot.items.values()},
+            item_ids=np.array(item_ids, dtype=np.int64),
+            a=np.array([snapshot.items[i].a for i in item_ids], dtype=np.float64),
+            b=np.array([snapshot.items[i].b for i in item_ids], dtype=np.float64),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Truth:
+    """The generating model: BKT parameters per skill (columns), abilities, ability weight."""
+
+    prior: FloatArray
+    learn: FloatArray
+    guess: FloatArray
+    slip: FloatArray
+    forget: FloatArray
+    theta: FloatArray
+    ability_weight: float
+
+    @classmethod
+    def of(
+        cls, params: tuple[BktParams, ...], theta: FloatArray, ability_weight: float
+    ) -> "_Truth":
+        names = ("prior", "learn", "guess", "slip", "forget")
+        columns = {n: np.array([getattr(p, n) for p in params], dtype=np.float64) for n in names}
+        return cls(**columns, theta=theta, ability_weight=ability_weight)
 
 
 @dataclass(slots=True)
@@ -148,20 +174,45 @@ def _sessions(
     return learner[keep], day[keep], length[keep].astype(np.int64)
 
 
+def _step(
+    shape: _Shape, truth: _Truth, state: _Learners, rows: IntArray, rng: np.random.Generator
+) -> tuple[IntArray, IntArray, BoolArray]:
+    """One answer from each of `rows` (learners still practising): (rows, item positions,
+    correct), and each learner's state moved on."""
+    stuck = state.current[rows] < 0
+    _next_skills(
+        shape, state, rows[stuck | state.finished[rows, np.maximum(state.current[rows], 0)]], rng
+    )
+    review = (state.current[rows] < 0) | (rng.random(len(rows)) < REVIEW_SHARE)
+    skill = np.where(review, _review_skills(state, rows, rng), state.current[rows])
+    rows, skill, review = rows[skill >= 0], skill[skill >= 0], review[skill >= 0]
+    item = shape.item_of_pair[shape.first_pair[skill] + rng.integers(0, shape.pair_count[skill])]
+    known = state.known[rows, skill]
+    base = np.where(known, 1.0 - truth.slip[skill], truth.guess[skill])
+    shift = truth.ability_weight * shape.a[item] * (truth.theta[rows] - shape.b[item])
+    correct = rng.random(len(rows)) < expit(logit(base) + shift)
+    draw = rng.random(len(rows))
+    state.known[rows, skill] = np.where(
+        known, draw >= truth.forget[skill], draw < truth.learn[skill]
+    )
+    state.attempts[rows, skill] += 1
+    streak = np.where(correct, state.streak[rows] + 1, 0)
+    state.streak[rows] = np.where(review, state.streak[rows], streak)
+    moves_on = (streak >= STREAK_TO_MOVE_ON) | (
+        state.attempts[rows, skill] >= MAX_ATTEMPTS_PER_SKILL
+    )
+    done = ~review & moves_on
+    state.finished[rows[done], skill[done]] = True
+    return rows, item, correct
+
+
 def _answer_steps(
-    shape: _Shape,
-    params: tuple[BktParams, ...],
-    theta: FloatArray,
-    n_answers: IntArray,
-    ability_weight: float,
-    rng: np.random.Generator,
+    shape: _Shape, truth: _Truth, n_answers: IntArray, rng: np.random.Generator
 ) -> tuple[IntArray, IntArray, IntArray, BoolArray]:
     """(learner, step, item id, correct) for every answer, step-major."""
-    n_learners, n_skills = len(theta), len(shape.slugs)
-    column = {n: np.array([getattr(p, n) for p in params]) for n in ("prior", "learn", "guess")}
-    slip, forget = np.array([p.slip for p in params]), np.array([p.forget for p in params])
+    n_learners, n_skills = len(truth.theta), len(shape.slugs)
     state = _Learners(
-        known=rng.random((n_learners, n_skills)) < column["prior"],
+        known=rng.random((n_learners, n_skills)) < truth.prior,
         finished=np.broadcast_to(shape.pair_count == 0, (n_learners, n_skills)).copy(),
         attempts=np.zeros((n_learners, n_skills), dtype=np.int64),
         current=np.full(n_learners, -1, dtype=np.int64),
@@ -169,36 +220,8 @@ def _answer_steps(
     )
     parts = []
     for step in range(int(n_answers.max(initial=0))):
-        rows = np.flatnonzero(n_answers > step)
-        stuck = state.current[rows] < 0
-        moving_on = rows[stuck | state.finished[rows, np.maximum(state.current[rows], 0)]]
-        _next_skills(shape, state, moving_on, rng)
-        review = (state.current[rows] < 0) | (rng.random(len(rows)) < REVIEW_SHARE)
-        skill = np.where(review, _review_skills(state, rows, rng), state.current[rows])
-        rows, skill, review = rows[skill >= 0], skill[skill >= 0], review[skill >= 0]
-        item = shape.item_of_pair[
-            shape.first_pair[skill] + rng.integers(0, shape.pair_count[skill])
-        ]
-        a = np.array([shape.a[i] for i in item.tolist()])
-        b = np.array([shape.b[i] for i in item.tolist()])
-        known = state.known[rows, skill]
-        base = np.where(known, 1.0 - slip[skill], column["guess"][skill])
-        correct = rng.random(len(rows)) < expit(
-            logit(base) + ability_weight * a * (theta[rows] - b)
-        )
-        draw = rng.random(len(rows))
-        state.known[rows, skill] = np.where(
-            known, draw >= forget[skill], draw < column["learn"][skill]
-        )
-        state.attempts[rows, skill] += 1
-        practising = ~review
-        streak = np.where(correct, state.streak[rows] + 1, 0)
-        state.streak[rows] = np.where(practising, streak, state.streak[rows])
-        done = practising & (
-            (streak >= STREAK_TO_MOVE_ON) | (state.attempts[rows, skill] >= MAX_ATTEMPTS_PER_SKILL)
-        )
-        state.finished[rows[done], skill[done]] = True
-        parts.append((rows, np.full(len(rows), step), item, correct))
+        rows, item, correct = _step(shape, truth, state, np.flatnonzero(n_answers > step), rng)
+        parts.append((rows, np.full(len(rows), step), shape.item_ids[item], correct))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, np.zeros(0, dtype=np.bool_)
@@ -240,9 +263,8 @@ def simulate_history(
     theta = rng.normal(0.0, 1.0, n_learners)
     session_learner, session_day, session_length = _sessions(n_learners, days, rng)
     n_answers = np.bincount(session_learner, weights=session_length, minlength=n_learners)
-    learner, step, item, correct = _answer_steps(
-        shape, params, theta, n_answers.astype(np.int64), ability_weight, rng
-    )
+    truth = _Truth.of(params, theta, ability_weight)
+    learner, step, item, correct = _answer_steps(shape, truth, n_answers.astype(np.int64), rng)
     # Learner-major, step order: a learner's k-th answer takes their k-th session slot.
     order = np.lexsort((step, learner))
     learner, item, correct = learner[order], item[order], correct[order]
