@@ -37,8 +37,9 @@ class CourseOutcome:
 
 
 def _take_lock(run: RecalculationRun, now: datetime) -> RecalculationLock | None:
-    """Insert the lock row for `run`; None if so. Otherwise the live lock that holds it."""
-    for _ in range(2):
+    """Take the lock for `run` (insert its row) and return None; or return the live lock of
+    the run that holds it."""
+    for _ in range(3):
         try:
             with transaction.atomic():
                 RecalculationLock.objects.create(
@@ -59,7 +60,10 @@ def _take_lock(run: RecalculationRun, now: datetime) -> RecalculationLock | None
                     error=f"Lock expired at {held.expires_at:%Y-%m-%d %H:%M:%S %Z}; "
                     f"taken over by run {run.pk}.",
                 )
-    return RecalculationLock.objects.filter(name=LOCK_NAME).first()
+    held = RecalculationLock.objects.filter(name=LOCK_NAME).first()
+    if held is None:  # inserts failing while no row exists: nothing sane to do but stop
+        raise RuntimeError("could neither take nor read the recalculation lock")
+    return held
 
 
 def previous_watermark(*, course_id: int) -> int:
