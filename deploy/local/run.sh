@@ -9,6 +9,8 @@ PORT="${PORT:-8000}"
 BIN=.venv/bin
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/prometheus}"
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+# The learner-model math multiplies small matrices: more BLAS threads only contend (engine README).
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 
 pids=()
