@@ -98,7 +98,7 @@ def learner_item_view(item: Item) -> dict[str, Any]:
     }
 
 
-def _policy_values(course_id: int) -> PolicyValues:
+def policy_values(course_id: int) -> PolicyValues:
     policy = CoursePolicy.objects.filter(course_id=course_id).first()
     if policy is None:
         return PolicyValues()
@@ -190,7 +190,7 @@ def build_snapshot(course: Course) -> CourseSnapshot:
         slug=course.slug,
         title=course.title,
         version=course.content_version,
-        policy=_policy_values(course.pk),
+        policy=policy_values(course.pk),
         skills=skill_nodes,
         skill_order=tuple(order),
         items=item_nodes,

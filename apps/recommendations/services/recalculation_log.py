@@ -19,8 +19,8 @@ from apps.curriculum.models import Item, ItemSkill, Skill
 from ..engine.arrays import BoolArray, FloatArray, IntArray
 from ..engine.bkt import BktParams
 from ..engine.sequences import ResponseLog, log_from_item_responses
-from ..models import CoursePolicy, SkillParameters
-from ..snapshot import DEFAULT_BKT, PolicyValues
+from ..models import SkillParameters
+from ..snapshot import DEFAULT_BKT, PolicyValues, policy_values
 from .recalculation_sql import datetimes_to_microseconds, read_chunks
 
 # Learner ids per `IN (...)` list: far below SQLite's 32766 host parameters, and short
@@ -62,21 +62,6 @@ class CourseStructure:
 
     def with_items(self, a: FloatArray, b: FloatArray, c: FloatArray) -> "CourseStructure":
         return replace(self, item_a=a, item_b=b, item_c=c)
-
-
-def policy_values(course_id: int) -> PolicyValues:
-    policy = CoursePolicy.objects.filter(course_id=course_id).first()
-    if policy is None:
-        return PolicyValues()
-    return PolicyValues(
-        mastery_threshold=policy.mastery_threshold,
-        min_retrievability=policy.min_retrievability,
-        desired_retention=policy.desired_retention,
-        wheel_spinning_attempts=policy.wheel_spinning_attempts,
-        recent_items=policy.recent_items,
-        placement_max_items=policy.placement_max_items,
-        placement_target_se=policy.placement_target_se,
-    )
 
 
 def course_structure_load(*, course_id: int) -> CourseStructure:
