@@ -35,6 +35,7 @@ from ..payloads import recommendation_payload
 from ..policy import next_activity
 from ..scheduling import scheduler_for
 from ..snapshot import CourseSnapshot, ItemNode, course_snapshot
+from .locks import lock_ability
 from .quiz import quiz_next_payload
 
 MASTERY_FIELDS = [
@@ -87,22 +88,6 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
             "Attempt finished.", fields={"attempt": ["This attempt is already finished."]}
         )
     return attempt
-
-
-def lock_ability(learner: User, course_id: int) -> LearnerAbility:
-    """Take the per-(learner, course) lock; create the row on the learner's first answer."""
-    ability = (
-        LearnerAbility.objects.select_for_update()
-        .filter(learner=learner, course_id=course_id)
-        .first()
-    )
-    if ability is not None:
-        return ability
-    try:
-        with transaction.atomic():
-            return LearnerAbility.objects.create(learner=learner, course_id=course_id)
-    except IntegrityError:  # a concurrent first answer created it: wait for its lock
-        return LearnerAbility.objects.select_for_update().get(learner=learner, course_id=course_id)
 
 
 def _update_skills(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
+from apps.assessments.services import attempt_resume_or_start
 from apps.curriculum.models import Course
 
 from .. import metrics
@@ -24,7 +25,7 @@ from ..engine.cat import select_next_item
 from ..engine.irt import ItemBank
 from ..models import SkillMastery
 from ..snapshot import CourseSnapshot, course_snapshot
-from .answers import lock_ability
+from .locks import lock_ability
 
 RANDOMESQUE_K = 3
 # Spread of item difficulty within a skill, added to the ability's uncertainty when asking how
@@ -134,11 +135,8 @@ def placement_next_payload(
 def placement_start(*, learner: User, course: Course) -> tuple[Attempt, dict[str, Any]]:
     assessment = placement_assessment(course)
     lock_ability(learner, course.pk)
-    attempt = Attempt.objects.filter(
-        learner=learner, assessment=assessment, status=AttemptStatus.IN_PROGRESS
-    ).first()
-    if attempt is None:
-        attempt = Attempt.objects.create(learner=learner, assessment=assessment)
+    attempt, created = attempt_resume_or_start(learner=learner, assessment=assessment)
+    if created:
         metrics.session_started()
     return attempt, placement_next_payload(learner=learner, attempt=attempt)
 

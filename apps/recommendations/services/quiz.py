@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
+from apps.assessments.services import attempt_resume_or_start
 from apps.core.exceptions import ApplicationError
 
 from .. import metrics
 from ..snapshot import CourseSnapshot, course_snapshot
+from .locks import lock_ability
 
 
 def _quiz_item_ids(assessment: Assessment) -> list[int]:
@@ -86,10 +88,8 @@ def quiz_start(*, learner: User, assessment: Assessment) -> tuple[Attempt, dict[
         raise ApplicationError(
             "Empty quiz.", fields={"assessment": ["This quiz has no items yet."]}
         )
-    attempt = Attempt.objects.filter(
-        learner=learner, assessment=assessment, status=AttemptStatus.IN_PROGRESS
-    ).first()
-    if attempt is None:
-        attempt = Attempt.objects.create(learner=learner, assessment=assessment)
+    lock_ability(learner, assessment.course_id)
+    attempt, created = attempt_resume_or_start(learner=learner, assessment=assessment)
+    if created:
         metrics.session_started()
     return attempt, quiz_next_payload(attempt=attempt)
