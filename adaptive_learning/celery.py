@@ -22,6 +22,11 @@ DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.accounts.tasks.flush_expired_tokens",
         "schedule": crontab(hour="3", minute="30"),
     },
+    # Daily at 03:45: delete stored answer feedback older than ANSWER_RECEIPT_RETENTION_DAYS.
+    "prune-answer-receipts": {
+        "task": "apps.recommendations.tasks.prune_answer_receipts",
+        "schedule": crontab(hour="3", minute="45"),
+    },
     # Nightly at 02:15: refit BKT per skill, calibrate IRT items per course, then rebuild the
     # affected learners' mastery and ability (only what has new responses since the last run).
     "recalculate-learner-models": {

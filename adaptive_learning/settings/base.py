@@ -280,3 +280,6 @@ ENVIRONMENT = env.str("ENVIRONMENT", default="development")
 # --- Adaptive loop -------------------------------------------------------------------------
 # Cached course snapshots are keyed by content version, so this only bounds memory use.
 COURSE_SNAPSHOT_CACHE_SECONDS = env.int("COURSE_SNAPSHOT_CACHE_SECONDS", default=24 * 3600)
+# The exact feedback of each answer is kept this long for retried submits; later retries get it
+# rebuilt from the response log.
+ANSWER_RECEIPT_RETENTION_DAYS = env.int("ANSWER_RECEIPT_RETENTION_DAYS", default=30)

@@ -66,3 +66,15 @@ def recalculate_all(full: bool = False, trigger: str = "beat") -> int:
         if run.status == RunStatus.RUNNING and course_ids:
             transaction.on_commit(lambda: _queue_courses(run.pk, course_ids, full))
     return run.pk
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def prune_answer_receipts() -> int:
+    """Drop stored answer feedback past its retention (retries come within minutes, not weeks)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .services.answers import answer_receipts_prune
+
+    return answer_receipts_prune(older_than=timedelta(days=settings.ANSWER_RECEIPT_RETENTION_DAYS))

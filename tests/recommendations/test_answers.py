@@ -203,3 +203,30 @@ def test_concurrent_answers_from_one_learner_lose_no_update(course):
     # Each change starts where the previous one ended: a chain, no lost update.
     changes = list(MasteryChange.objects.filter(learner=learner).order_by("response_id"))
     assert [c.p_before for c in changes[1:]] == [c.p_after for c in changes[:-1]]
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_receipt_was_pruned_is_rebuilt_from_the_log(course):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.recommendations.tasks import prune_answer_receipts
+
+    client = client_for(LearnerFactory())
+    client_id = uuid.uuid4()
+    first = submit(client, item_id(course, "s1-i1"), "1", client_id=client_id).json()
+    AnswerReceipt.objects.update(created_at=timezone.now() - timedelta(days=31))
+    assert prune_answer_receipts() == 1
+    again = submit(client, item_id(course, "s1-i1"), "1", client_id=client_id)
+    assert again.status_code == 200
+    body = again.json()
+    kept = ["response_id", "client_id", "item", "correct", "score", "answer", "explanation_html"]
+    assert {k: body[k] for k in kept} == {k: first[k] for k in kept}
+    assert [(m["skill"], m["before"], m["after"]) for m in body["mastery"]] == [
+        (m["skill"], m["before"], m["after"]) for m in first["mastery"]
+    ]
+    assert body["next"]["kind"] == "practice"
+    assert Response.objects.count() == 1 and SkillMastery.objects.get().attempts == 1
+    other = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
+    assert other.status_code == 409

@@ -10,7 +10,7 @@ cached snapshot).
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -186,19 +186,72 @@ def answer_submit(
                 learner, item, answer, client_id, time_taken_ms, attempt_id, now
             )
     except IntegrityError:
-        # The client id was stored by a request we could not see under our lock (another course).
-        receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
-        if receipt is None:
-            raise ApplicationError(
-                "That client_id is already in use.",
-                code="conflict",
-                status_code=409,
-                fields={"client_id": ["Already used for another answer."]},
-            ) from None
-        return AnswerOutcome(receipt.payload, created=False)
+        # The client id is stored already: by a request we could not see under our lock
+        # (another course), or long ago, its receipt since pruned.
+        return AnswerOutcome(_stored_result(learner, client_id, now), created=False)
     if outcome.created:
         metrics.answer_recorded(correct=outcome.payload["correct"])
     return outcome
+
+
+def _stored_result(learner: User, client_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
+    if receipt is not None:
+        return receipt.payload
+    response = Response.objects.select_related("item__course").filter(client_id=client_id).first()
+    if response is None or response.learner_id != learner.pk:
+        raise ApplicationError(
+            "That client_id is already in use.",
+            code="conflict",
+            status_code=409,
+            fields={"client_id": ["Already used for another answer."]},
+        )
+    return _rebuilt_payload(learner, response, now)
+
+
+def _rebuilt_payload(learner: User, response: Response, now: datetime) -> dict[str, Any]:
+    """The feedback of an answer whose receipt was pruned, rebuilt from the log (the same
+    fields; 'next' is what comes next now)."""
+    snapshot = course_snapshot(response.item.course)
+    changes = MasteryChange.objects.filter(response=response).select_related("skill")
+    threshold = snapshot.policy.mastery_threshold
+    ability = LearnerAbility.objects.filter(learner=learner, course=response.item.course).first()
+    view = learner_view(learner=learner, snapshot=snapshot, now=now)
+    return {
+        "response_id": response.pk,
+        "client_id": str(response.client_id),
+        "item": response.item.slug,
+        "correct": response.correct,
+        "score": response.score,
+        "answer": response.answer,
+        "explanation_html": response.item.explanation_html,
+        "mastery": [
+            {
+                "skill": change.skill.slug,
+                "name": change.skill.name,
+                "before": round(change.p_before, 4),
+                "after": round(change.p_after, 4),
+                "threshold": threshold,
+                "mastered": change.p_after >= threshold,
+                "mastered_now": change.p_before < threshold <= change.p_after,
+                "attempts": 0,
+            }
+            for change in changes
+        ],
+        "ability": {
+            "theta": round(ability.theta, 4) if ability else 0.0,
+            "standard_error": round(ability.standard_error, 4) if ability else 1.0,
+        },
+        "next": recommendation_payload(snapshot, next_activity(snapshot, view)),
+        "answered_at": response.created_at.isoformat(),
+    }
+
+
+def answer_receipts_prune(*, older_than: timedelta) -> int:
+    """Delete stored feedback older than ``older_than``; a retry that late gets the feedback
+    rebuilt from the log instead. Returns how many were deleted."""
+    deleted, _ = AnswerReceipt.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
 
 
 def _submit_locked(
