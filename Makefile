@@ -47,7 +47,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy apps/recommendations/engine
+	$(BIN)/mypy apps adaptive_learning
 
 schema: $(VENV)/.runtime
 	$(PY) manage.py spectacular --fail-on-warn --validate --file var/openapi.yml
