@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.curriculum.models import Course
-from apps.recommendations import admin as recommendations_admin
 from apps.recommendations.models import (
     CoursePolicy,
     LearnerAbility,
@@ -142,16 +141,40 @@ def test_derived_state_is_read_only(staff, model):
     assert type(row).objects.filter(pk=row.pk).exists()
 
 
+def queued_tasks() -> list[tuple[str, dict[str, Any]]]:
+    """Take every message off the broker's default queue: (task name, kwargs) each."""
+    from adaptive_learning.celery import app
+
+    taken = []
+    with app.connection_for_read() as broker:
+        queue = broker.SimpleQueue("celery")
+        while True:
+            try:
+                message = queue.get(block=True, timeout=1)
+            except queue.Empty:
+                break
+            _args, kwargs, _embed = message.payload
+            taken.append((message.headers["task"], kwargs))
+            message.ack()
+        queue.close()
+    return taken
+
+
+@pytest.fixture
+def empty_queue():
+    from adaptive_learning.celery import app
+
+    app.control.purge()
+    yield
+    app.control.purge()
+
+
 @pytest.mark.parametrize(
     ("action", "full"), [("run_recalculation_now", False), ("run_full_recalculation_now", True)]
 )
 def test_run_recalculation_now_queues_the_beat_task_even_with_no_runs_yet(
-    staff, monkeypatch, django_capture_on_commit_callbacks, action, full
+    staff, empty_queue, django_capture_on_commit_callbacks, action, full
 ):
-    queued = []
-    monkeypatch.setattr(
-        recommendations_admin.recalculate_all, "delay", lambda **kw: queued.append(kw)
-    )
     page = staff.get(admin_url("recalculationrun", "changelist"))
     assert action in page.content.decode()  # offered on the empty list
     with django_capture_on_commit_callbacks(execute=True):
@@ -159,26 +182,26 @@ def test_run_recalculation_now_queues_the_beat_task_even_with_no_runs_yet(
             admin_url("recalculationrun", "changelist"), {"action": action, "index": 0}
         )
     assert response.status_code == 302
-    assert queued == [{"full": full, "trigger": "admin"}]
+    assert queued_tasks() == [
+        ("apps.recommendations.tasks.recalculate_all", {"full": full, "trigger": "admin"})
+    ]
     page = staff.get(response.url)
     assert "is queued" in page.content.decode()
 
 
 def test_run_recalculation_now_ignores_a_selection(
-    staff, monkeypatch, django_capture_on_commit_callbacks
+    staff, empty_queue, django_capture_on_commit_callbacks
 ):
     fill("sim", learners=2)
-    queued = []
-    monkeypatch.setattr(
-        recommendations_admin.recalculate_all, "delay", lambda **kw: queued.append(kw)
-    )
     run = RecalculationRun.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             admin_url("recalculationrun", "changelist"),
             {"action": "run_recalculation_now", "index": 0, ACTION_CHECKBOX_NAME: [run.pk]},
         )
-    assert queued == [{"full": False, "trigger": "admin"}]
+    assert queued_tasks() == [
+        ("apps.recommendations.tasks.recalculate_all", {"full": False, "trigger": "admin"})
+    ]
     assert RecalculationRun.objects.get() == run  # nothing done to the selected run
 
 
@@ -212,11 +235,7 @@ def test_saving_a_policy_bumps_the_content_version(staff):
 
 
 @pytest.mark.parametrize("factory", [None, LearnerFactory, TeacherFactory])
-def test_people_who_are_not_staff_are_sent_to_the_login_page(factory, monkeypatch):
-    queued = []
-    monkeypatch.setattr(
-        recommendations_admin.recalculate_all, "delay", lambda **kw: queued.append(kw)
-    )
+def test_people_who_are_not_staff_are_sent_to_the_login_page(factory, empty_queue):
     client = Client()
     if factory is not None:
         client.force_login(factory())
@@ -226,4 +245,4 @@ def test_people_who_are_not_staff_are_sent_to_the_login_page(factory, monkeypatc
     response = client.post(
         admin_url("recalculationrun", "changelist"), {"action": "run_recalculation_now"}
     )
-    assert response.status_code == 302 and queued == []
+    assert response.status_code == 302 and queued_tasks() == []
