@@ -27,6 +27,11 @@ DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.recommendations.tasks.prune_answer_receipts",
         "schedule": crontab(hour="3", minute="45"),
     },
+    # Daily at 04:00: delete recommendation records older than RECOMMENDATION_LOG_RETENTION_DAYS.
+    "prune-recommendation-log": {
+        "task": "apps.recommendations.tasks.prune_recommendation_log",
+        "schedule": crontab(hour="4", minute="0"),
+    },
     # Nightly at 02:15: refit BKT per skill, calibrate IRT items per course, then rebuild the
     # affected learners' mastery and ability (only what has new responses since the last run).
     "recalculate-learner-models": {

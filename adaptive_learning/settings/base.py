@@ -283,3 +283,6 @@ COURSE_SNAPSHOT_CACHE_SECONDS = env.int("COURSE_SNAPSHOT_CACHE_SECONDS", default
 # The exact feedback of each answer is kept this long for retried submits; later retries get it
 # rebuilt from the response log.
 ANSWER_RECEIPT_RETENTION_DAYS = env.int("ANSWER_RECEIPT_RETENTION_DAYS", default=30)
+# One recommendation record is written per answer; teachers read the recent ones in the learner
+# drill-down, so older ones are pruned nightly. The response log itself is never pruned.
+RECOMMENDATION_LOG_RETENTION_DAYS = env.int("RECOMMENDATION_LOG_RETENTION_DAYS", default=180)

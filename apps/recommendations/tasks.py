@@ -78,3 +78,17 @@ def prune_answer_receipts() -> int:
     from .services.answers import answer_receipts_prune
 
     return answer_receipts_prune(older_than=timedelta(days=settings.ANSWER_RECEIPT_RETENTION_DAYS))
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def prune_recommendation_log() -> int:
+    """Drop "what to do next, and why" records past their retention (teachers read recent ones)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .services.retention import recommendation_log_prune
+
+    return recommendation_log_prune(
+        older_than=timedelta(days=settings.RECOMMENDATION_LOG_RETENTION_DAYS)
+    )

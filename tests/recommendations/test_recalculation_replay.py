@@ -13,13 +13,19 @@ from apps.recommendations.engine.ability import estimate_eap_many
 from apps.recommendations.engine.bkt import BktParams
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.simulate import simulate_bkt
-from apps.recommendations.models import LearnerAbility, SkillMastery, SkillParameters
+from apps.recommendations.models import (
+    LearnerAbility,
+    MasteryChange,
+    SkillMastery,
+    SkillParameters,
+)
 from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.learner_rebuild import (
     learner_state_rebuild,
     learner_states_compute,
     learner_states_write,
 )
+from apps.recommendations.services.mastery_history import mastery_history_replay
 from apps.recommendations.services.recalculation import recalculate_course, recalculation_start
 from apps.recommendations.services.recalculation_ability import ABILITY_GRID
 from apps.recommendations.services.recalculation_log import (
@@ -90,6 +96,33 @@ def test_the_rebuild_gives_what_the_hot_path_gave_for_the_same_answers(course):
     for before, after in zip(hot_path, rebuilt, strict=True):
         assert after[1] == pytest.approx(before[1], abs=1e-12)
         assert after[:1] + after[2:] == before[:1] + before[2:]
+
+
+def test_the_replayed_history_is_what_the_hot_path_wrote(course):
+    learner, other = LearnerFactory(), LearnerFactory()
+    start = timezone.now() - timedelta(days=2)
+    script = [("s1-i0", False), ("both", True), ("s1-i1", True), ("s2-i0", False)]
+    script += [("s1-i2", True), ("both", False), ("s2-i1", True), ("s1-i3", True)]
+    for minute, (slug, right) in enumerate(script):
+        answer(course, learner, slug, right, start + timedelta(minutes=5 * minute))
+    answer(course, other, "s1-i0", True, start)
+    fields = ("response_id", "learner_id", "skill_id", "p_before", "p_after", "created_at")
+
+    def history(who):
+        rows = MasteryChange.objects.filter(learner=who).order_by("response_id", "skill_id")
+        return list(rows.values_list(*fields))
+
+    hot_path, untouched = history(learner), history(other)
+    assert len(hot_path) == len(script) + 2  # "both" moves two skills, twice
+
+    written = mastery_history_replay(course=course, learner_ids=[learner.pk])
+
+    replayed = history(learner)
+    assert written == len(replayed) == len(hot_path)
+    for hot, again in zip(hot_path, replayed, strict=True):
+        assert again[:3] + again[5:] == hot[:3] + hot[5:]
+        assert again[3:5] == pytest.approx(hot[3:5], abs=1e-12)
+    assert history(other) == untouched  # only the learners asked for
 
 
 def test_the_ability_is_the_exact_eap_of_every_answer(course):

@@ -105,7 +105,7 @@ class RebuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _sequence_runs(sequence_of_row: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+def sequence_runs(sequence_of_row: IntArray) -> tuple[IntArray, IntArray, IntArray]:
     """Rows grouped by sequence (time order kept): the order, each run's start and end."""
     order = np.argsort(sequence_of_row, kind="stable")
     ordered = sequence_of_row[order]
@@ -114,16 +114,22 @@ def _sequence_runs(sequence_of_row: IntArray) -> tuple[IntArray, IntArray, IntAr
     return order.astype(np.int64), starts.astype(np.int64), ends
 
 
+def posterior_after_each(replay: BktReplay, order: IntArray, ends: IntArray) -> FloatArray:
+    """P(known) after each answer, rows in `order`: the next answer's "before" in the same
+    sequence, or the sequence's final posterior for its last answer."""
+    p_after = np.empty(len(order))
+    p_after[:-1] = replay.p_known_before[order][1:]
+    p_after[ends - 1] = replay.p_known
+    return p_after
+
+
 def _first_crossing(
     replay: BktReplay, order: IntArray, starts: IntArray, ends: IntArray, threshold: float
 ) -> IntArray:
     """Per sequence, the position of the answer after which P(known) first reached the
     threshold (that answer's time is mastered_at), or the sequence's length if it never did."""
     size = len(order)
-    # P(known) after each answer: the next answer's "before", or the sequence's final posterior.
-    p_after = np.empty(size)
-    p_after[:-1] = replay.p_known_before[order][1:]
-    p_after[ends - 1] = replay.p_known
+    p_after = posterior_after_each(replay, order, ends)
     position = np.arange(size) - np.repeat(starts, ends - starts)
     crossed = np.where(p_after >= threshold, position, size)
     first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
@@ -137,7 +143,7 @@ def learner_states_compute(
     log, response_of_row, learner_ids = responses.skill_log(structure)
     replay = replay_bkt(log, structure.params)
     sequence_of_row, seq_skill = sequence_ids(log.learner, log.skill)
-    order, starts, ends = _sequence_runs(sequence_of_row)
+    order, starts, ends = sequence_runs(sequence_of_row)
     attempts = (ends - starts).astype(np.int64)
     first = _first_crossing(replay, order, starts, ends, structure.policy.mastery_threshold)
     mastered = first < attempts

@@ -38,6 +38,7 @@ from ..engine.bkt import BktParams
 from ..engine.simulate import make_course
 from ..snapshot import CourseSnapshot, course_snapshot
 from .learner_rebuild import RebuildResult, learner_state_rebuild
+from .mastery_history import mastery_history_replay
 from .recalculation_sql import from_microseconds, insert_rows, to_microseconds
 
 DAY_US = 86_400_000_000
@@ -69,6 +70,8 @@ class SimulationResult:
     last_at: datetime | None
     rebuild: RebuildResult | None
     timings: dict[str, float] = field(default_factory=dict)
+    learner_ids: list[int] = field(default_factory=list)
+    history_written: int = 0  # MasteryChange rows ("mastery over time"), with with_history=True
 
 
 @dataclass(slots=True)
@@ -368,10 +371,14 @@ def simulate_learners(
     prefix: str = "sim",
     ability_weight: float = 0.5,
     rebuild: bool = True,
+    with_history: bool = False,
     force: bool = False,
     now: datetime | None = None,
 ) -> SimulationResult:
-    """Create `learners` simulated accounts with `days` of practice ending now in `course`."""
+    """Create `learners` simulated accounts with `days` of practice ending now in `course`.
+
+    `with_history` also replays their mastery over time (one row per answer and tagged skill, as the
+    hot path writes), which the teacher's drill-down charts; benchmarks leave it off."""
     if settings.ENVIRONMENT == "production" and not force:
         raise ApplicationError("Refusing to create simulated learners under production settings.")
     if learners < 1 or days < 1:
@@ -400,6 +407,13 @@ def simulate_learners(
     timings = {"generate": generated - started, "insert": inserted - generated}
     if result is not None:
         timings["rebuild"] = time.perf_counter() - inserted
+    learner_ids = [user.pk for user in users]
+    history_written = 0
+    if with_history:
+        replayed = time.perf_counter()
+        with transaction.atomic():
+            history_written = mastery_history_replay(course=course, learner_ids=learner_ids)
+        timings["history"] = time.perf_counter() - replayed
     return SimulationResult(
         learners=learners,
         responses=len(history.item_id),
@@ -407,4 +421,6 @@ def simulate_learners(
         last_at=from_microseconds(history.created_us[-1]) if len(history.item_id) else None,
         rebuild=result,
         timings=timings,
+        learner_ids=learner_ids,
+        history_written=history_written,
     )

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, metavar="S")
         parser.add_argument("--prefix", default="sim", help="username prefix (default: sim)")
         parser.add_argument(
+            "--history",
+            action="store_true",
+            help="also write mastery over time per answer (the teacher's drill-down charts)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="run even under production settings"
         )
 
@@ -40,6 +45,7 @@ class Command(BaseCommand):
                 days=options["days"],
                 seed=options["seed"],
                 prefix=options["prefix"],
+                with_history=options["history"],
                 force=options["force"],
             )
         except ApplicationError as error:
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                     "last_at": result.last_at.isoformat() if result.last_at else None,
                     "masteries_written": rebuild.masteries_written if rebuild else 0,
                     "abilities_written": rebuild.abilities_written if rebuild else 0,
+                    "history_written": result.history_written,
                     "seconds": {name: round(value, 3) for name, value in result.timings.items()},
                 },
                 indent=2,
