@@ -13,6 +13,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.assessments.grading import AnswerKey, grade
 from apps.assessments.models import Response
 from apps.curriculum.demo import DEMO_FILE
 from apps.curriculum.exchange import course_import
@@ -59,7 +60,21 @@ def test_answers_are_graded_consistently(course):
         "item__slug", "answer", "correct", "score"
     )[:200]:
         key = float(item_slug.split("-i")[1])  # the builders' items answer their index
-        assert (answer == key) is correct and score == float(correct)
+        graded = grade(AnswerKey(type="numeric", numeric_answer=key), answer)
+        assert graded.correct is correct and score == float(correct)
+        assert isinstance(answer, str)  # as a learner types it
+
+
+def test_on_the_demo_course_every_stored_answer_grades_as_recorded():
+    demo = course_import(source_name=DEMO_FILE.name, content=DEMO_FILE.read_bytes(), author=None)
+    simulate_learners(course=demo.course, learners=8, days=5, seed=3, rebuild=False)
+    keys = {item_id: node.key for item_id, node in course_snapshot(demo.course).items.items()}
+    rows = Response.objects.values_list("item_id", "answer", "correct")
+    assert rows.count() > 100
+    for item_id, answer, correct in rows:
+        assert grade(keys[item_id], answer).correct is correct, (item_id, answer)
+    typed = [a for a in rows.values_list("answer", flat=True) if isinstance(a, str) and "/" in a]
+    assert typed  # fractions as learners type them, e.g. "7/13"
 
 
 def test_learners_start_a_skill_only_after_its_prerequisites(course):

@@ -19,6 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 
 import numpy as np
 from django.conf import settings
@@ -294,10 +295,16 @@ def simulate_history(
     )
 
 
+def _typed(value: float) -> str:
+    """How a learner would type the number: 7/13 rather than 0.5384615384615384."""
+    fraction = Fraction(value).limit_denominator(1000)
+    return str(fraction) if abs(float(fraction) - value) < 1e-9 else f"{value:.6g}"
+
+
 def _answers(key: AnswerKey) -> tuple[object, object]:
-    """A plausible (right, wrong) answer as stored after grading."""
+    """A plausible (right, wrong) answer as stored after grading (numbers as typed text)."""
     if key.type == ItemType.NUMERIC and key.numeric_answer is not None:
-        return key.numeric_answer, key.numeric_answer + 2 * key.tolerance + 1
+        return _typed(key.numeric_answer), _typed(key.numeric_answer + 2 * key.tolerance + 1)
     if key.type in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE):
         right = sorted(key.correct_keys)
         wrong = [k for k in key.choice_keys if k not in key.correct_keys][:1] or right[:-1]
