@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.scratch import scratch_environment  # noqa: E402
+
 LUA = """
 math.randomseed(os.time())
 local tokens = {%(tokens)s}
@@ -103,15 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
-    scratch = REPO / "var" / "bench-answers.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}"),
-        "AUTH_THROTTLE_RATE": "1000000/second",
-        "OPENBLAS_NUM_THREADS": "1",
-    }
+    env = scratch_environment("answers", AUTH_THROTTLE_RATE="1000000/second")
     tokens, items, queries = prepare(env, args.learners)
     port = 8011
     server = subprocess.Popen(

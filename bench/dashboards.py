@@ -25,6 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.scratch import scratch_environment  # noqa: E402
+
 
 def build(learners: int, skills: int, seed: int) -> dict[str, object]:
     """The class, its course and every learner's state, by bulk inserts. Returns the ids."""
@@ -155,16 +157,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    scratch = REPO / "var" / "bench-dashboards.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}"),
-            "OPENBLAS_NUM_THREADS": "1",
-        }
-    )
+    os.environ.update(scratch_environment("dashboards"))
     import django
 
     django.setup()

@@ -21,6 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.scratch import scratch_environment  # noqa: E402
+
 
 def best_ms(function: Callable[[int], object], repeats: int) -> tuple[float, int]:
     """Best wall time in ms over `repeats` calls (each gets its index) and SQL statements of
@@ -42,15 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    scratch = REPO / "var" / "bench-imports.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{scratch}{suffix}").unlink(missing_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
-            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{scratch}"),
-        }
-    )
+    os.environ.update(scratch_environment("imports"))
     import django
 
     django.setup()
