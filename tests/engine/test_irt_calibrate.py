@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 from apps.recommendations.engine.irt import ItemBank
-from apps.recommendations.engine.irt_calibrate import CalibrationOptions, calibrate_irt
+from apps.recommendations.engine.irt_calibrate import (
+    CalibrationOptions,
+    calibrate_irt,
+    marginal_log_likelihood,
+)
 from apps.recommendations.engine.quadrature import equally_spaced, gauss_hermite
 from apps.recommendations.engine.simulate import simulate_irt_table
 
@@ -123,3 +127,49 @@ def test_items_without_variation_are_refused_by_name() -> None:
     with pytest.raises(UncalibratableItemsError) as caught:
         calibrate_irt(table)
     assert caught.value.item_indexes == [0]
+
+
+def test_per_item_fixed_guessing_of_zero_is_exactly_the_two_pl_that_matches_mirt() -> None:
+    two = calibrate_irt(load("lsat7.csv"))
+    fixed = calibrate_irt(
+        load("lsat7.csv"), CalibrationOptions(model="3pl", fixed_guessing=(0.0,) * 5)
+    )
+    np.testing.assert_allclose(fixed.items.a, two.items.a, atol=1e-12)
+    np.testing.assert_allclose(fixed.items.b, two.items.b, atol=1e-12)
+    assert fixed.log_likelihood == pytest.approx(two.log_likelihood, abs=1e-9)
+
+
+def test_per_item_fixed_guessing_recovers_a_and_b_where_two_pl_is_biased() -> None:
+    # given choice items with 2, 3, 4 or 5 options (c = 1 / options) and open items (c = 0)
+    c = [0.5, 0.0, 1 / 3, 0.25, 0.2, 0.0, 0.25, 1 / 3]
+    items = ItemBank.from_arrays(
+        a=[1.2, 1.0, 1.5, 0.9, 1.3, 1.1, 1.6, 0.8],
+        b=[0.3, -0.8, 0.0, 0.6, -0.4, 1.0, 0.9, -0.2],
+        c=c,
+    )
+    theta = np.random.default_rng(11).normal(size=8000)
+    table = simulate_irt_table(items=items, theta=theta, seed=12)
+    # when calibrated with each item's c held at its authored value
+    fixed = calibrate_irt(table, CalibrationOptions(model="3pl", fixed_guessing=tuple(c)))
+    # then c is kept and a, b come back within sampling error
+    assert fixed.converged and fixed.items.c.tolist() == c
+    assert np.all(np.abs(fixed.items.a - items.a) < 4 * fixed.items.se_a)
+    assert np.all(np.abs(fixed.items.b - items.b) < 4 * fixed.items.se_b)
+    # and it is the maximum: at least the likelihood of the generating parameters
+    truth = marginal_log_likelihood(table, a=items.a, b=items.b, c=c)
+    assert fixed.log_likelihood >= truth - 1e-6
+    # while 2PL, ignoring guessing, flattens the slopes of the items that have it
+    two = calibrate_irt(table)
+    guessed = np.asarray(c) >= 0.25
+    assert np.all(two.items.a[guessed] < items.a[guessed])
+    assert fixed.log_likelihood > two.log_likelihood
+
+
+def test_per_item_fixed_guessing_needs_one_value_per_item_in_range() -> None:
+    with pytest.raises(ValueError, match="one value per item"):
+        calibrate_irt(load("lsat7.csv"), CalibrationOptions(model="3pl", fixed_guessing=(0.2,)))
+    with pytest.raises(ValueError, match=r"in \[0, 1\)"):
+        calibrate_irt(
+            load("lsat7.csv"),
+            CalibrationOptions(model="3pl", fixed_guessing=(0.2, 0.2, 1.0, 0.2, 0.2)),
+        )

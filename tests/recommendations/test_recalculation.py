@@ -27,7 +27,7 @@ from apps.recommendations.services.recalculation import (
 )
 from apps.recommendations.services.simulation import simulate_learners
 from apps.recommendations.snapshot import DEFAULT_BKT
-from tests.recommendations.builders import chain_course
+from tests.recommendations.builders import chain_course, choice_item
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,25 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
     course.refresh_from_db()
     assert course.content_version == version + 1
     assert not RecalculationLock.objects.exists()
+
+
+def test_calibration_keeps_each_items_authored_guessing_and_moves_a_and_b():
+    mixed = chain_course(slug="mixed", skills=2, items_per_skill=3)
+    for n in (1, 2):
+        for k in range(3):
+            choice_item(mixed, f"s{n}-c{k}", (f"s{n}",), b=-0.5 + 0.5 * k)  # authored c = 0.2
+    simulate_learners(course=mixed, learners=200, days=14, seed=8)
+    authored = {item.slug: (item.irt_a, item.irt_b, item.irt_c) for item in mixed.items.all()}
+
+    counts = run_now(full=True).counts["courses"]["mixed"]
+
+    assert counts["items_calibrated"] > 0 and counts["items_changed"] > 0
+    after = {item.slug: (item.irt_a, item.irt_b, item.irt_c) for item in mixed.items.all()}
+    assert {slug: row[2] for slug, row in after.items()} == {
+        slug: row[2] for slug, row in authored.items()
+    }
+    moved = [slug for slug in after if after[slug][:2] != authored[slug][:2]]
+    assert any("-c" in slug for slug in moved) and any("-i" in slug for slug in moved)
 
 
 def test_rebuilt_state_uses_the_new_parameters(course):

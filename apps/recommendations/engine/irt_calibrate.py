@@ -4,7 +4,8 @@ E-step: for each distinct response pattern, the posterior of theta over the quad
 from it, per item and point, the expected number of examinees (n) and of correct answers (r).
 M-step: per item, maximise sum_q r_q log P_q + (n_q - r_q) log(1 - P_q) by Fisher scoring in
 (a, d, z), vectorised over items, with step halving so the expected log-likelihood never falls.
-The 3PL guessing parameter is either fixed or bounded: c = lo + (hi - lo) sigmoid(z).
+The 3PL guessing parameter is either fixed (one value, or one per item) or bounded:
+c = lo + (hi - lo) sigmoid(z).
 
 Missing responses (NaN) simply drop out of an examinee's likelihood (missing at random).
 Standard errors use the cross-product of per-pattern scores (the XPD estimate, as mirt's
@@ -37,8 +38,9 @@ IrtModel = Literal["2pl", "3pl"]
 class CalibrationOptions:
     model: IrtModel = "2pl"
     quadrature: Quadrature = field(default_factory=equally_spaced)
-    # 3PL only: a fixed guessing value, or else the interval c is estimated within.
-    fixed_guessing: float | None = None
+    # 3PL only: a fixed guessing value, for every item or one per item (e.g. 1 / options of a
+    # choice item, as authored), or else the interval c is estimated within.
+    fixed_guessing: float | tuple[float, ...] | None = None
     guessing_bounds: tuple[float, float] = (0.0, 0.35)
     max_iterations: int = 5000
     # Converged when no parameter moves by more than this in one EM cycle.
@@ -71,6 +73,12 @@ def _check(responses: FloatArray, options: CalibrationOptions) -> None:
         raise ValueError("responses must be 0, 1 or NaN")
     if options.model not in ("2pl", "3pl"):
         raise ValueError(f"unknown IRT model {options.model!r}; use '2pl' or '3pl'")
+    if isinstance(options.fixed_guessing, tuple):
+        guessing = np.asarray(options.fixed_guessing, dtype=np.float64)
+        if guessing.shape != (responses.shape[1],):
+            raise ValueError("fixed_guessing needs one value per item")
+        if np.any((guessing < 0.0) | (guessing >= 1.0)):
+            raise ValueError("fixed guessing values must be in [0, 1)")
     # With no answers, or only right or only wrong ones, the likelihood has no maximum: the
     # intercept runs off to infinity. Refuse rather than report meaningless numbers.
     count = np.sum(~np.isnan(responses), axis=0)
@@ -92,6 +100,8 @@ def _initial(patterns: Patterns, options: CalibrationOptions) -> ItemParams:
     low, high = options.guessing_bounds
     if options.model == "2pl":
         fixed_c: FloatArray | None = np.zeros(n_items)
+    elif isinstance(options.fixed_guessing, tuple):
+        fixed_c = np.asarray(options.fixed_guessing, dtype=np.float64)
     elif options.fixed_guessing is not None:
         fixed_c = np.full(n_items, float(options.fixed_guessing))
     else:

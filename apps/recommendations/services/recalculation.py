@@ -4,7 +4,8 @@ Phases, each timed and counted in the run:
 1. load: the course's structure and its whole response log, in bulk.
 2. bkt_fit: refit BKT for the skills with responses newer than the last successful run's
    watermark (every skill with `full`) from their whole log; new active versions.
-3. irt_calibration: 2PL calibration of the course's items when it has new responses.
+3. irt_calibration: calibration of the course's items (a and b; each item's authored guessing
+   held fixed) when it has new responses.
 4. replay + write: rebuild the learners affected (new answers, or answers to a refitted skill or
    a recalibrated item) with the new parameters, then write them in batches.
 5. publish: bump the course's content_version so the hot path's cached snapshot picks up

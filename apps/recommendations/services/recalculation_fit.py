@@ -1,4 +1,4 @@
-"""The fitting phases of a recalculation: BKT per skill and 2PL item calibration per course.
+"""The fitting phases of a recalculation: BKT per skill and item calibration per course.
 
 Minimum evidence (below it a skill keeps its parameters, DEFAULT_BKT until a first fit, and an
 item keeps its authored or last calibrated values):
@@ -6,7 +6,7 @@ item keeps its authored or last calibrated values):
   learner, so with fewer than 20 its standard error exceeds 0.1 (sqrt(0.25 / 20)); with the
   engine's simulated data, EM recovers learn, guess and slip within about 0.05 from a few hundred
   responses and drifts to the bounds with fewer.
-- 2PL items: first answers from 100 learners, some right and some wrong. With 100 examinees the
+- Items: first answers from 100 learners, some right and some wrong. With 100 examinees the
   difficulty's standard error is about 0.25 logits for a = 1, already finer than authors' guesses;
   fewer make the slope unstable. A calibrated item is written only when the calibration
   converged and its estimates are plausible (0.2 <= a <= 5, |b| <= 5); see `_calibrate` for
@@ -15,10 +15,15 @@ item keeps its authored or last calibrated values):
   has fewer learners than twice its items (500 learners, 267 items: median SE of a = 62).
 Only first answers enter the calibration: later ones come after feedback and practice, so they
 are not independent draws at the learner's ability.
+
+Items are calibrated as 3PL with each item's guessing held at its authored value (1 / options
+for a choice item, 0 for numeric and short text, where it is the 2PL): a handful of first
+answers per item cannot estimate c, and fitting a choice item as 2PL instead flattens its slope
+(tests/engine/test_irt_calibrate.py). Only a and b are written back.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.db import transaction
@@ -29,7 +34,7 @@ from apps.curriculum.models import Item
 from ..engine.arrays import BoolArray, FloatArray, IntArray
 from ..engine.bkt import BktParams
 from ..engine.bkt_fit import BktFitOptions, BktSkillFit, fit_bkt_skills
-from ..engine.irt_calibrate import CalibrationOptions, calibrate_irt
+from ..engine.irt_calibrate import CalibrationOptions, CalibrationResult, calibrate_irt
 from ..engine.irt_uncertainty import ItemEstimates
 from ..engine.sequences import ResponseLog, sequence_ids
 from ..models import SkillParameters
@@ -45,7 +50,7 @@ DIFFICULTY_LIMIT = 5.0
 ITEM_CHANGE_TOLERANCE = 1e-3
 BKT_OPTIONS = BktFitOptions(restarts=5, seed=0)
 # Converged when no parameter moves by 1e-4 in a cycle: far finer than authored values.
-IRT_OPTIONS = CalibrationOptions(model="2pl", max_iterations=1000, tolerance=1e-4)
+IRT_OPTIONS = CalibrationOptions(model="3pl", max_iterations=1000, tolerance=1e-4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,20 +190,31 @@ def _plausible(estimates: ItemEstimates) -> BoolArray:
     )
 
 
+def _calibrated(
+    responses: CourseResponses, first: IntArray, items: IntArray, guessing: FloatArray
+) -> CalibrationResult:
+    options = replace(IRT_OPTIONS, fixed_guessing=tuple(float(c) for c in guessing[items]))
+    return calibrate_irt(_table(responses, first, items), options)
+
+
 def _calibrate(
-    responses: CourseResponses, first: IntArray, items: IntArray, counts: dict[str, int]
+    responses: CourseResponses,
+    first: IntArray,
+    items: IntArray,
+    guessing: FloatArray,
+    counts: dict[str, int],
 ) -> tuple[IntArray, ItemEstimates | None]:
     """(item codes, their estimates) of the plausible items of a converged calibration.
 
     An item the data barely ties to the common ability (slope near zero or negative: it
     measures something else) can drift without end and keep EM from converging; then the
     implausible items are dropped and the rest calibrated again, once."""
-    result = calibrate_irt(_table(responses, first, items), IRT_OPTIONS)
+    result = _calibrated(responses, first, items, guessing)
     counts["irt_iterations"] = result.iterations
     plausible = _plausible(result.items)
     if not result.converged and plausible.any():
         items = items[plausible]
-        result = calibrate_irt(_table(responses, first, items), IRT_OPTIONS)
+        result = _calibrated(responses, first, items, guessing)
         counts["irt_iterations"] += result.iterations
         plausible = _plausible(result.items)
     if not result.converged:
@@ -214,8 +230,8 @@ def _subset(estimates: ItemEstimates, rows: BoolArray) -> ItemEstimates:
 
 
 def irt_recalibrate(*, structure: CourseStructure, responses: CourseResponses) -> IrtRecalibration:
-    """Calibrate the items with enough first answers (2PL, together) and write those that
-    calibrated and moved."""
+    """Calibrate the items with enough first answers (together, each with its authored
+    guessing) and write those that calibrated and moved."""
     a, b, c = structure.item_a.copy(), structure.item_b.copy(), structure.item_c.copy()
     first, answered, right = _first_answers(responses, structure.n_items)
     eligible = np.flatnonzero((answered >= MIN_IRT_LEARNERS) & (right > 0) & (right < answered))
@@ -228,18 +244,16 @@ def irt_recalibrate(*, structure: CourseStructure, responses: CourseResponses) -
     }
     if len(eligible) == 0:
         return IrtRecalibration(a=a, b=b, c=c, changed=eligible, counts=counts)
-    codes, estimates = _calibrate(responses, first, eligible, counts)
+    codes, estimates = _calibrate(responses, first, eligible, c, counts)
     counts["items_calibrated"] = len(codes)
     counts["items_implausible"] = len(eligible) - len(codes) if estimates is not None else 0
     if estimates is None:
         return IrtRecalibration(a=a, b=b, c=c, changed=codes, counts=counts)
-    moved = (
-        (np.abs(estimates.a - a[codes]) > ITEM_CHANGE_TOLERANCE)
-        | (np.abs(estimates.b - b[codes]) > ITEM_CHANGE_TOLERANCE)
-        | (c[codes] != 0.0)
+    moved = (np.abs(estimates.a - a[codes]) > ITEM_CHANGE_TOLERANCE) | (
+        np.abs(estimates.b - b[codes]) > ITEM_CHANGE_TOLERANCE
     )
     changed = codes[moved]
-    a[changed], b[changed], c[changed] = estimates.a[moved], estimates.b[moved], 0.0
+    a[changed], b[changed] = estimates.a[moved], estimates.b[moved]
     _store_items(structure, changed, a, b)
     counts["items_changed"] = len(changed)
     return IrtRecalibration(a=a, b=b, c=c, changed=changed, counts=counts)
@@ -252,10 +266,9 @@ def _store_items(structure: CourseStructure, codes: IntArray, a: FloatArray, b: 
                 pk=int(structure.item_ids[code]),
                 irt_a=float(a[code]),
                 irt_b=float(b[code]),
-                irt_c=0.0,  # 2PL
             )
             for code in codes
         ],
-        ["irt_a", "irt_b", "irt_c"],
+        ["irt_a", "irt_b"],
         batch_size=500,
     )
