@@ -52,8 +52,13 @@ typecheck: $(VENV)/.dev
 schema: $(VENV)/.runtime
 	$(PY) manage.py spectacular --fail-on-warn --validate --file var/openapi.yml
 
+# The scripts, not their helpers (bench_settings, bench_urls, scratch); see bench/README.md.
+BENCH := engine_bkt engine_irt engine_irt_sparse engine_cat imports dashboards answers recalculation
+
 bench: $(VENV)/.dev
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null \
+		|| echo "could not install wrk; bench/answers.py will say so"
+	@for name in $(BENCH); do echo "== bench/$$name.py"; $(PY) bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache .mypy_cache

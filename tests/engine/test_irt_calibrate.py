@@ -5,10 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from apps.recommendations.engine import irt_uncertainty
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.irt_calibrate import (
     CalibrationOptions,
+    UncalibratableItemsError,
     calibrate_irt,
+    calibrate_irt_answers,
     marginal_log_likelihood,
 )
 from apps.recommendations.engine.quadrature import equally_spaced, gauss_hermite
@@ -173,3 +176,75 @@ def test_per_item_fixed_guessing_needs_one_value_per_item_in_range() -> None:
             load("lsat7.csv"),
             CalibrationOptions(model="3pl", fixed_guessing=(0.2, 0.2, 1.0, 0.2, 0.2)),
         )
+
+
+def long_form(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    person, item = np.nonzero(~np.isnan(table))
+    return person, item, table[person, item]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        CalibrationOptions(),
+        CalibrationOptions(model="3pl", fixed_guessing=(0.2, 0.0, 0.25, 0.0, 0.1)),
+        CalibrationOptions(model="3pl"),
+    ],
+    ids=["2pl", "3pl-fixed-per-item", "3pl-bounded"],
+)
+def test_long_form_answers_calibrate_exactly_as_the_table_does_on_lsat7(options, monkeypatch):
+    table = load("lsat7.csv")
+    dense = calibrate_irt(table, options)
+    person, item, correct = long_form(table)
+    answers = calibrate_irt_answers(person, item, correct, n_items=5, options=options)
+    assert answers.iterations == dense.iterations and answers.converged == dense.converged
+    assert answers.person_count == dense.person_count == 1000
+    assert answers.log_likelihood == pytest.approx(dense.log_likelihood, abs=1e-8)
+    for name in ("a", "b", "c"):
+        np.testing.assert_allclose(
+            getattr(answers.items, name), getattr(dense.items, name), atol=1e-9
+        )
+    assert answers.items.response_count.tolist() == [1000] * 5
+    # Standard errors: the long form's are per item (block diagonal), as the table's become
+    # when a bank is too big for the full covariance.
+    monkeypatch.setattr(irt_uncertainty, "_FULL_COVARIANCE_LIMIT", 0)
+    blocks = calibrate_irt(table, options)
+    for name in ("se_a", "se_b", "se_c"):
+        np.testing.assert_allclose(
+            getattr(answers.items, name), getattr(blocks.items, name), rtol=1e-7, equal_nan=True
+        )
+
+
+def test_long_form_with_most_cells_unanswered_matches_the_table() -> None:
+    items = ItemBank.from_arrays(
+        a=[0.7, 1.0, 1.3, 1.6, 0.9, 1.2, 1.1, 0.8], b=[-1.5, -0.5, 0.0, 0.5, 1.0, 1.8, -1, 0.3]
+    )
+    theta = np.random.default_rng(21).normal(size=4000)
+    table = simulate_irt_table(items=items, theta=theta, seed=22, missing_share=0.7)
+    table[5] = np.nan  # someone who answered nothing
+    dense = calibrate_irt(table)
+    person, item, correct = long_form(table)
+    answers = calibrate_irt_answers(person, item, correct, n_items=8)
+    np.testing.assert_allclose(answers.items.a, dense.items.a, atol=1e-9)
+    np.testing.assert_allclose(answers.items.b, dense.items.b, atol=1e-9)
+    assert answers.log_likelihood == pytest.approx(dense.log_likelihood, abs=1e-7)
+    assert (
+        answers.person_count
+        == len(np.unique(person))
+        == 3999 - np.sum(np.all(np.isnan(np.delete(table, 5, axis=0)), axis=1))
+    )
+
+
+def test_long_form_refuses_duplicates_bad_codes_and_items_without_variation() -> None:
+    with pytest.raises(ValueError, match="at most one answer per person and item"):
+        calibrate_irt_answers([0, 0, 1, 1], [0, 0, 0, 1], [1, 0, 1, 0], n_items=2)
+    with pytest.raises(ValueError, match=r"0\.\.n-1"):
+        calibrate_irt_answers([0, 1], [0, 2], [1, 0], n_items=2)
+    with pytest.raises(ValueError, match="0 or 1"):
+        calibrate_irt_answers([0, 1], [0, 1], [1, 0.5], n_items=2)
+    with pytest.raises(UncalibratableItemsError) as refused:
+        calibrate_irt_answers([0, 1, 0, 1], [0, 0, 1, 1], [1, 0, 1, 1], n_items=3)
+    assert refused.value.item_indexes == [2]  # no answers
+    with pytest.raises(UncalibratableItemsError, match="all right or all wrong") as uniform:
+        calibrate_irt_answers([0, 1, 0, 1], [0, 0, 1, 1], [1, 0, 1, 1], n_items=2)
+    assert uniform.value.item_indexes == [1]

@@ -18,10 +18,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import FloatArray, as_float_array
+from .arrays import FloatArray, as_float_array, as_int_array
 from .irt_mml import (
     ItemParams,
     Patterns,
+    answer_patterns,
     distinct_patterns,
     expected_log_likelihood,
     posterior_weights,
@@ -71,20 +72,28 @@ def _check(responses: FloatArray, options: CalibrationOptions) -> None:
     answered = responses[~np.isnan(responses)]
     if np.any((answered != 0.0) & (answered != 1.0)):
         raise ValueError("responses must be 0, 1 or NaN")
+    _check_options(options, responses.shape[1])
+    _check_items(
+        np.sum(~np.isnan(responses), axis=0).astype(np.float64), np.nansum(responses, axis=0)
+    )
+
+
+def _check_options(options: CalibrationOptions, n_items: int) -> None:
     if options.model not in ("2pl", "3pl"):
         raise ValueError(f"unknown IRT model {options.model!r}; use '2pl' or '3pl'")
     if isinstance(options.fixed_guessing, tuple):
         guessing = np.asarray(options.fixed_guessing, dtype=np.float64)
-        if guessing.shape != (responses.shape[1],):
+        if guessing.shape != (n_items,):
             raise ValueError("fixed_guessing needs one value per item")
         if np.any((guessing < 0.0) | (guessing >= 1.0)):
             raise ValueError("fixed guessing values must be in [0, 1)")
+
+
+def _check_items(count: FloatArray, right: FloatArray) -> None:
     # With no answers, or only right or only wrong ones, the likelihood has no maximum: the
     # intercept runs off to infinity. Refuse rather than report meaningless numbers.
-    count = np.sum(~np.isnan(responses), axis=0)
     if np.any(count == 0):
         raise UncalibratableItemsError(np.flatnonzero(count == 0).tolist(), "no answers")
-    right = np.nansum(responses, axis=0)
     uniform = (right == 0) | (right == count)
     if np.any(uniform):
         raise UncalibratableItemsError(
@@ -93,8 +102,8 @@ def _check(responses: FloatArray, options: CalibrationOptions) -> None:
 
 
 def _initial(patterns: Patterns, options: CalibrationOptions) -> ItemParams:
-    answered = patterns.count @ patterns.observed
-    correct = patterns.count @ patterns.correct
+    answered = patterns.answered_per_item()
+    correct = patterns.correct_per_item()
     share = np.clip((correct + 0.5) / (answered + 1.0), 0.02, 0.98)
     n_items = len(share)
     low, high = options.guessing_bounds
@@ -160,7 +169,48 @@ def calibrate_irt(
     options = options or CalibrationOptions()
     table = as_float_array(responses)
     _check(table, options)
-    patterns = distinct_patterns(table)
+    return _fit(distinct_patterns(table), options, person_count=int(table.shape[0]))
+
+
+def calibrate_irt_answers(
+    person: npt.ArrayLike,
+    item: npt.ArrayLike,
+    correct: npt.ArrayLike,
+    *,
+    n_items: int,
+    options: CalibrationOptions | None = None,
+) -> CalibrationResult:
+    """The same calibration from long-form answers: person and item codes (0..n-1) and 0/1
+    outcomes, at most one per person and item. Memory grows with the answers, not with
+    persons x items (a course with 50,000 learners and 2,000 items as a dense table needs
+    800 MB before the EM starts). Standard errors are block diagonal (per item)."""
+    options = options or CalibrationOptions()
+    persons, items = as_int_array(person), as_int_array(item)
+    outcomes = as_float_array(correct)
+    if not (len(persons) == len(items) == len(outcomes)):
+        raise ValueError("person, item and correct must have the same length")
+    if np.any((outcomes != 0.0) & (outcomes != 1.0)):
+        raise ValueError("correct must be 0 or 1")
+    if len(items) and (items.min() < 0 or items.max() >= n_items or persons.min() < 0):
+        raise ValueError("person and item codes must be 0..n-1")
+    if len(np.unique(persons * n_items + items)) != len(items):
+        raise ValueError("at most one answer per person and item")
+    _check_options(options, n_items)
+    _check_items(
+        np.bincount(items, minlength=n_items).astype(np.float64),
+        np.bincount(items, weights=outcomes, minlength=n_items).astype(np.float64),
+    )
+    # Only persons with answers: codes are made dense so no empty pattern enters the E-step.
+    answering, person_code = np.unique(persons, return_inverse=True)
+    patterns = answer_patterns(
+        person_code.astype(np.int64), items, outcomes == 1.0, len(answering), n_items
+    )
+    return _fit(patterns, options, person_count=len(answering))
+
+
+def _fit(
+    patterns: Patterns, options: CalibrationOptions, *, person_count: int
+) -> CalibrationResult:
     params = _initial(patterns, options)
     points, bounds = options.quadrature.points, options.guessing_bounds
     converged, iteration = False, 0
@@ -182,7 +232,7 @@ def calibrate_irt(
     return CalibrationResult(
         items=item_estimates(params, patterns, posterior, points, bounds),
         log_likelihood=log_likelihood,
-        person_count=int(table.shape[0]),
+        person_count=person_count,
         iterations=iteration,
         converged=converged,
         model=options.model,

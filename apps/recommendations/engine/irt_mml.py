@@ -1,21 +1,55 @@
 """The marginal-likelihood pieces shared by IRT calibration and its standard errors."""
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
+from scipy import sparse
 from scipy.special import expit
 
-from .arrays import PROBABILITY_FLOOR, FloatArray
+from .arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
 from .quadrature import Quadrature
+
+# A (patterns, items) 0/1 table: dense, or a scipy CSR array when most cells are unanswered
+# (a course's learners x items). Every use is a matrix product, which both support.
+PatternTable: TypeAlias = "FloatArray | sparse.csr_array"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Patterns:
-    """Distinct response patterns with their frequencies."""
+    """Distinct response patterns with their frequencies (or, sparse, one per person)."""
 
-    correct: FloatArray  # (patterns, items) 1 where answered correctly
-    observed: FloatArray  # (patterns, items) 1 where answered
+    correct: PatternTable  # (patterns, items) 1 where answered correctly
+    observed: PatternTable  # (patterns, items) 1 where answered
     count: FloatArray  # (patterns,)
+
+    @property
+    def is_sparse(self) -> bool:
+        return bool(sparse.issparse(self.observed))
+
+    def answered_per_item(self) -> FloatArray:
+        counts: FloatArray = np.asarray(self.observed.T @ self.count, dtype=np.float64)
+        return counts
+
+    def correct_per_item(self) -> FloatArray:
+        counts: FloatArray = np.asarray(self.correct.T @ self.count, dtype=np.float64)
+        return counts
+
+
+def answer_patterns(
+    person: IntArray, item: IntArray, correct: BoolArray, n_persons: int, n_items: int
+) -> Patterns:
+    """One sparse pattern per person from long-form answers (at most one per person and item).
+
+    Memory grows with the answers, not with persons x items."""
+    ones = np.ones(len(person))
+    shape = (n_persons, n_items)
+    observed = sparse.csr_array((ones, (person, item)), shape=shape)
+    right = correct.astype(bool)
+    answered_right = sparse.csr_array((ones[right], (person[right], item[right])), shape=shape)
+    if observed.nnz and observed.data.max() > 1.0:  # duplicates were summed
+        raise ValueError("at most one answer per person and item")
+    return Patterns(correct=answered_right, observed=observed, count=np.ones(n_persons))
 
 
 def distinct_patterns(responses: FloatArray) -> Patterns:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.special import expit
 
 from .arrays import FloatArray
@@ -18,6 +19,8 @@ from .irt_mml import ItemParams, Patterns, probability_derivatives
 # Above this many free parameters the covariance is inverted item by item (block diagonal),
 # which ignores the covariance between items but keeps large banks tractable.
 _FULL_COVARIANCE_LIMIT = 1500
+# Answered cells scored at a time on the sparse path (two chunk x points float arrays).
+_SPARSE_CHUNK = 50_000
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -54,6 +57,45 @@ def _pattern_scores(
     return scores
 
 
+def _sparse_covariance_blocks(
+    params: ItemParams,
+    patterns: Patterns,
+    posterior: FloatArray,
+    points: FloatArray,
+    bounds: tuple[float, float],
+) -> FloatArray:
+    """Per-item covariance blocks (items, k, k) from the answered cells only: the same scores
+    as `_pattern_scores` (zero where a pattern did not answer), summed item by item, so memory
+    grows with the answers. Always block diagonal."""
+    p, dp = probability_derivatives(params, points, bounds)
+    per_probability = dp / (p * (1.0 - p))[..., None]
+    at_p = p[..., None] * per_probability
+    n_items, n_params = p.shape[0], dp.shape[-1]
+    # observed + correct: 1 where wrong, 2 where right, on exactly the observed cells.
+    cells = sparse.csr_array(patterns.observed + patterns.correct)
+    rows = np.repeat(np.arange(cells.shape[0]), np.diff(cells.indptr))
+    columns, right = cells.indices.astype(np.int64), cells.data == 2.0
+    information = np.zeros((n_items, n_params, n_params))
+    for start in range(0, len(rows), _SPARSE_CHUNK):
+        chunk = slice(start, start + _SPARSE_CHUNK)
+        weights, items = posterior[rows[chunk]], columns[chunk]
+        scores = np.empty((len(items), n_params))
+        for k in range(n_params):
+            # A cell's score (Fisher's identity): E[dlogP] if right, minus E[P dlogP], where
+            # dlogP = dP / (P (1 - P)) and E is over the pattern's posterior.
+            expected = np.einsum("nq,nq->n", weights, per_probability[items, :, k])
+            expected_at_p = np.einsum("nq,nq->n", weights, at_p[items, :, k])
+            scores[:, k] = np.where(right[chunk], expected, 0.0) - expected_at_p
+        count = patterns.count[rows[chunk]]
+        for k in range(n_params):
+            for m in range(k, n_params):
+                summed = np.bincount(items, scores[:, k] * scores[:, m] * count, minlength=n_items)
+                information[:, k, m] += summed
+                if m != k:
+                    information[:, m, k] += summed
+    return np.asarray(np.linalg.pinv(information), dtype=np.float64)
+
+
 def _covariance_blocks(scores: FloatArray, count: FloatArray) -> FloatArray:
     """Per-item covariance blocks (items, k, k) of the free parameters."""
     n_patterns, n_items, n_params = scores.shape
@@ -73,9 +115,12 @@ def item_estimates(
     points: FloatArray,
     bounds: tuple[float, float],
 ) -> ItemEstimates:
-    blocks = _covariance_blocks(
-        _pattern_scores(params, patterns, posterior, points, bounds), patterns.count
-    )
+    if patterns.is_sparse:
+        blocks = _sparse_covariance_blocks(params, patterns, posterior, points, bounds)
+    else:
+        blocks = _covariance_blocks(
+            _pattern_scores(params, patterns, posterior, points, bounds), patterns.count
+        )
     a, d = params.a, params.d
     variance_a, variance_d, covariance_ad = blocks[:, 0, 0], blocks[:, 1, 1], blocks[:, 0, 1]
     variance_b = variance_d / a**2 + d**2 * variance_a / a**4 - 2.0 * d * covariance_ad / a**3
@@ -98,5 +143,5 @@ def item_estimates(
         se_b=np.sqrt(np.clip(variance_b, 0.0, None)),
         se_c=se_c,
         se_d=np.sqrt(np.clip(variance_d, 0.0, None)),
-        response_count=np.rint(patterns.count @ patterns.observed).astype(np.int64),
+        response_count=np.rint(patterns.answered_per_item()).astype(np.int64),
     )

@@ -34,7 +34,7 @@ from apps.curriculum.models import Item
 from ..engine.arrays import BoolArray, FloatArray, IntArray
 from ..engine.bkt import BktParams
 from ..engine.bkt_fit import BktFitOptions, BktSkillFit, fit_bkt_skills
-from ..engine.irt_calibrate import CalibrationOptions, CalibrationResult, calibrate_irt
+from ..engine.irt_calibrate import CalibrationOptions, CalibrationResult, calibrate_irt_answers
 from ..engine.irt_uncertainty import ItemEstimates
 from ..engine.sequences import ResponseLog, sequence_ids
 from ..models import SkillParameters
@@ -169,15 +169,15 @@ def _first_answers(responses: CourseResponses, n_items: int) -> tuple[IntArray, 
     return first.astype(np.int64), answered, right.astype(np.int64)
 
 
-def _table(responses: CourseResponses, first: IntArray, eligible: IntArray) -> FloatArray:
-    """Learners x eligible items, NaN where not answered; only learners with such answers (the
-    engine calibrates from a dense table)."""
-    rows = first[np.isin(responses.item_code[first], eligible)]
-    learners, learner_row = np.unique(responses.learner_id[rows], return_inverse=True)
-    table = np.full((len(learners), len(eligible)), np.nan)
-    columns = np.searchsorted(eligible, responses.item_code[rows])
-    table[learner_row, columns] = responses.correct[rows]
-    return table
+def _first_answers_to(
+    responses: CourseResponses, first: IntArray, items: IntArray
+) -> tuple[IntArray, IntArray, BoolArray]:
+    """Long-form first answers to `items` (sorted codes): (learner, position in items, right).
+    Long form, not a learners x items table: memory grows with the answers only."""
+    rows = first[np.isin(responses.item_code[first], items)]
+    _, learner = np.unique(responses.learner_id[rows], return_inverse=True)
+    position = np.searchsorted(items, responses.item_code[rows])
+    return learner.astype(np.int64), position.astype(np.int64), responses.correct[rows]
 
 
 def _plausible(estimates: ItemEstimates) -> BoolArray:
@@ -194,7 +194,8 @@ def _calibrated(
     responses: CourseResponses, first: IntArray, items: IntArray, guessing: FloatArray
 ) -> CalibrationResult:
     options = replace(IRT_OPTIONS, fixed_guessing=tuple(float(c) for c in guessing[items]))
-    return calibrate_irt(_table(responses, first, items), options)
+    learner, position, right = _first_answers_to(responses, first, items)
+    return calibrate_irt_answers(learner, position, right, n_items=len(items), options=options)
 
 
 def _calibrate(
