@@ -75,7 +75,7 @@ def prune_answer_receipts() -> int:
 
     from django.conf import settings
 
-    from .services.answers import answer_receipts_prune
+    from .services.retention import answer_receipts_prune
 
     return answer_receipts_prune(older_than=timedelta(days=settings.ANSWER_RECEIPT_RETENTION_DAYS))
 

@@ -27,7 +27,11 @@ from apps.core.backups import (
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
-    pytest.skip("backup tests need DATABASE_URL pointing at PostgreSQL", allow_module_level=True)
+    pytest.skip(
+        "backup_db/restore_db dump PostgreSQL with pg_dump; on SQLite there is nothing to dump "
+        "(.ci/run runs these against PostgreSQL)",
+        allow_module_level=True,
+    )
 
 
 # --- fixtures ------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ TOKEN_RE = re.compile(
 
 
 class ParseError(ValueError):
-    pass
+    """A stem the independent re-derivation cannot read as arithmetic."""
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from ..models import Skill
 
 
 class _RollBack(Exception):
-    pass
+    """Raised to roll back a dry run's savepoint after the write succeeded."""
 
 
 def service_refusal(write: Callable[[], object]) -> ApplicationError | None:

@@ -45,7 +45,8 @@ def decode_text(source: str, content: bytes | str) -> str:
 
 
 class _NotJson(ValueError):
-    pass
+    """Accepted by Python's json module but not by the format: NaN and Infinity, numbers too
+    long to convert, a key repeated in one object."""
 
 
 def _reject_constant(name: str) -> None:

@@ -193,18 +193,14 @@ def calibrate_irt_answers(
         raise ValueError("correct must be 0 or 1")
     if len(items) and (items.min() < 0 or items.max() >= n_items or persons.min() < 0):
         raise ValueError("person and item codes must be 0..n-1")
-    if len(np.unique(persons * n_items + items)) != len(items):
-        raise ValueError("at most one answer per person and item")
-    _check_options(options, n_items)
-    _check_items(
-        np.bincount(items, minlength=n_items).astype(np.float64),
-        np.bincount(items, weights=outcomes, minlength=n_items).astype(np.float64),
-    )
     # Only persons with answers: codes are made dense so no empty pattern enters the E-step.
+    # answer_patterns refuses a second answer by the same person to the same item.
     answering, person_code = np.unique(persons, return_inverse=True)
     patterns = answer_patterns(
         person_code.astype(np.int64), items, outcomes == 1.0, len(answering), n_items
     )
+    _check_options(options, n_items)
+    _check_items(patterns.answered_per_item(), patterns.correct_per_item())
     return _fit(patterns, options, person_count=len(answering))
 
 

@@ -10,7 +10,7 @@ cached snapshot).
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -245,13 +245,6 @@ def _rebuilt_payload(learner: User, response: Response, now: datetime) -> dict[s
         "next": recommendation_payload(snapshot, next_activity(snapshot, view)),
         "answered_at": response.created_at.isoformat(),
     }
-
-
-def answer_receipts_prune(*, older_than: timedelta) -> int:
-    """Delete stored feedback older than ``older_than``; a retry that late gets the feedback
-    rebuilt from the log instead. Returns how many were deleted."""
-    deleted, _ = AnswerReceipt.objects.filter(created_at__lt=timezone.now() - older_than).delete()
-    return deleted
 
 
 def _submit_locked(

@@ -8,7 +8,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ..models import RecommendationLog
+from ..models import AnswerReceipt, RecommendationLog
+
+
+def answer_receipts_prune(*, older_than: timedelta) -> int:
+    """Delete stored feedback older than ``older_than``; a retry that late gets the feedback
+    rebuilt from the log instead. Returns how many were deleted."""
+    deleted, _ = AnswerReceipt.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
 
 
 def recommendation_log_prune(*, older_than: timedelta, batch_size: int = 10_000) -> int:
