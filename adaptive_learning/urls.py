@@ -9,7 +9,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("", include("apps.accounts.urls")),
-    # Learner and teacher pages, including the home page "/".
-    path("", include("apps.recommendations.urls")),
+    # Every page: accounts, learner and teacher pages, including the home page "/".
+    path("", include("apps.web.urls")),
 ]

@@ -50,13 +50,13 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from apps.curriculum.demo import DEMO_FILE
     from apps.curriculum.exchange import course_import
     from apps.curriculum.exchange.checks import course_problems
     from apps.curriculum.exchange.decoding import parse_json
     from apps.curriculum.exchange.export import course_export
     from apps.curriculum.exchange.schema import structural_problems
     from apps.curriculum.models import Course
+    from apps.demo.seed.course import DEMO_FILE
 
     call_command("migrate", verbosity=0)
     text = DEMO_FILE.read_text(encoding="utf-8")

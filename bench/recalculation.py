@@ -51,19 +51,19 @@ def setup() -> None:
 def fresh_course():  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
-    from apps.curriculum.demo import DEMO_FILE
     from apps.curriculum.exchange import course_import
+    from apps.demo.seed.course import DEMO_FILE
 
     call_command("flush", interactive=False, verbosity=0)
     return course_import(source_name=DEMO_FILE.name, content=DEMO_FILE.read_bytes(), author=None)
 
 
 def measure(size: int) -> dict[str, float]:
-    from apps.recommendations.services.recalculation import (
+    from apps.demo.simulation import simulate_learners
+    from apps.recommendations.recalculation.course import (
         recalculate_course,
         recalculation_start,
     )
-    from apps.recommendations.services.simulation import simulate_learners
 
     course = fresh_course().course
     learners = max(size // ANSWERS_PER_LEARNER, 1)

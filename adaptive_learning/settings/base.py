@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "apps.curriculum",
     "apps.assessments",
     "apps.recommendations",
+    "apps.recommendations.recalculation",
+    "apps.web",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from . import services
-from .models import Classroom, Enrollment, Role, User
+from apps.accounts import services
+from apps.accounts.models import Classroom, Enrollment, Role, User
 
 
 @admin.register(User)

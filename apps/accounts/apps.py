@@ -7,8 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and classrooms"
 
     def ready(self) -> None:
+        from apps.accounts.selectors import user_count_gauges
         from apps.core.metrics import register_gauge_provider
-
-        from .selectors import user_count_gauges
 
         register_gauge_provider(user_count_gauges)

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
-from .models import User
+from apps.accounts.models import User
 
 
 def request_user(request: HttpRequest | Request) -> User:

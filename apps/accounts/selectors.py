@@ -5,9 +5,8 @@ from collections.abc import Iterable
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from apps.accounts.models import Classroom, Role, User
 from apps.core.metrics import GaugeSample
-
-from .models import Classroom, Role, User
 
 
 def classroom_list_for(*, user: User) -> QuerySet[Classroom]:

@@ -6,9 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from apps.accounts.models import Classroom, Enrollment, Role, User
 from apps.core.exceptions import ApplicationError
-
-from .models import Classroom, Enrollment, Role, User
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in class
 JOIN_CODE_LENGTH = 8

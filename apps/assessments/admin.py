@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
-from .models import Assessment, AssessmentItem, Attempt, Response
+from apps.assessments.models import Assessment, AssessmentItem, Attempt, Response
 
 
 class AssessmentItemFormSet(forms.BaseInlineFormSet):

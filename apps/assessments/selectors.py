@@ -1,8 +1,7 @@
 """Reads for assessments and the response log."""
 
+from apps.assessments.grading import AnswerKey
 from apps.curriculum.models import CHOICE_TYPES, Item
-
-from .grading import AnswerKey
 
 
 def answer_key_for(item: Item) -> AnswerKey:

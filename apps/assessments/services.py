@@ -1,8 +1,7 @@
 """Writes for attempts. Answers themselves are recorded by the adaptive loop's answer service."""
 
 from apps.accounts.models import User
-
-from .models import Assessment, Attempt, AttemptStatus
+from apps.assessments.models import Assessment, Attempt, AttemptStatus
 
 
 def attempt_resume_or_start(*, learner: User, assessment: Assessment) -> tuple[Attempt, bool]:

@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import metrics
-        from .queue_metrics import celery_queue_gauges
+        from apps.core import metrics
+        from apps.core.queue_metrics import celery_queue_gauges
 
         metrics.register_business_collector()
         metrics.register_gauge_provider(celery_queue_gauges)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
-from . import metrics
-from .readiness import run_checks
+from apps.core import metrics
+from apps.core.readiness import run_checks
 
 OPS_PATHS = {"/health", "/health/", "/ready", "/ready/", "/metrics", "/metrics/"}
 

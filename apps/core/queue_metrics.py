@@ -6,7 +6,7 @@ from pathlib import Path
 import redis
 from django.conf import settings
 
-from .metrics import GaugeSample
+from apps.core.metrics import GaugeSample
 
 QUEUES = ("celery",)
 

@@ -10,8 +10,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
-
-from .models import Choice, Course, Item, Lesson, Module, Skill, SkillPrerequisite, Status
+from apps.curriculum.models import (
+    Choice,
+    Course,
+    Item,
+    Lesson,
+    Module,
+    Skill,
+    SkillPrerequisite,
+    Status,
+)
 
 
 def is_author_role(user: User) -> bool:

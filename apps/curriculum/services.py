@@ -10,10 +10,9 @@ from django.utils.text import slugify
 
 from apps.accounts.models import Classroom, User
 from apps.core.exceptions import ApplicationError
-
-from .graph import cycle_if_added, describe_cycle
-from .markdown import render_inline, render_markdown
-from .models import (
+from apps.curriculum.graph import cycle_if_added, describe_cycle
+from apps.curriculum.markdown import render_inline, render_markdown
+from apps.curriculum.models import (
     Choice,
     Course,
     Item,
@@ -24,7 +23,7 @@ from .models import (
     SkillPrerequisite,
     Status,
 )
-from .validation import ChoiceSpec, ItemSpec, item_spec_errors
+from apps.curriculum.validation import ChoiceSpec, ItemSpec, item_spec_errors
 
 COURSE_FIELDS = {"title", "description", "language", "status", "is_public"}
 

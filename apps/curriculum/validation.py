@@ -7,8 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from apps.core.text import normalise_answer_text
-
-from .models import CHOICE_TYPES, ItemType
+from apps.curriculum.models import CHOICE_TYPES, ItemType
 
 MAX_STEM = 20_000
 MAX_CHOICES = 12

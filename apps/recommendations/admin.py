@@ -14,8 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from apps.curriculum.services import course_touch
-
-from .models import (
+from apps.recommendations.models import (
     CoursePolicy,
     LearnerAbility,
     RecalculationRun,
@@ -23,7 +22,7 @@ from .models import (
     SkillMastery,
     SkillParameters,
 )
-from .tasks import recalculate_all
+from apps.recommendations.tasks import recalculate_all
 
 RUN_ACTIONS = ("run_recalculation_now", "run_full_recalculation_now")
 SUMMARY_COUNTS = (

@@ -8,7 +8,6 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.metrics import register_gauge_provider
-
-        from .metrics import learning_gauges
+        from apps.recommendations.metrics import learning_gauges
 
         register_gauge_provider(learning_gauges)

@@ -7,12 +7,11 @@ from fsrs import Scheduler
 
 from apps.accounts.models import User
 from apps.assessments.models import Response
-
-from .engine.memory import retrievability
-from .models import LearnerAbility, LessonView, SkillMastery
-from .policy import LearnerView, SkillStatus
-from .scheduling import scheduler_for
-from .snapshot import CourseSnapshot
+from apps.recommendations.engine.memory import retrievability
+from apps.recommendations.models import LearnerAbility, LessonView, SkillMastery
+from apps.recommendations.policy import LearnerView, SkillStatus
+from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.snapshot import CourseSnapshot
 
 
 def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillStatus:

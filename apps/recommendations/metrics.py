@@ -35,8 +35,7 @@ def assessment_completed(*, kind: str) -> None:
 def learning_gauges() -> Iterable[GaugeSample]:
     """Read from the database at scrape time, so every web process reports the same values."""
     from apps.assessments.models import Response
-
-    from .models import RecalculationRun, RunStatus
+    from apps.recommendations.models import RecalculationRun, RunStatus
 
     since = timezone.now() - timedelta(minutes=15)
     active = Response.objects.filter(created_at__gte=since).values("learner_id").distinct().count()

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from .policy import Recommendation
-from .snapshot import CourseSnapshot
+from apps.recommendations.policy import Recommendation
+from apps.recommendations.snapshot import CourseSnapshot
 
 
 def recommendation_payload(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .snapshot import CourseSnapshot, SkillNode
+from apps.recommendations.snapshot import CourseSnapshot, SkillNode
 
 TOP_K_ITEMS = 3  # randomesque: vary between the few most informative items
 

@@ -9,13 +9,17 @@ from django.utils import timezone
 
 from apps.accounts.models import Classroom, User
 from apps.curriculum.models import Course
-
-from .engine.mastery import MasteryPolicy, assess_mastery
-from .learner_state import learner_view, mastery_rows, status_of
-from .models import LearnerAbility, SkillMastery
-from .policy import LearnerView, Recommendation, due_reviews, rank_recommendations
-from .scheduling import scheduler_for
-from .snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.engine.mastery import MasteryPolicy, assess_mastery
+from apps.recommendations.learner_state import learner_view, mastery_rows, status_of
+from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.policy import (
+    LearnerView,
+    Recommendation,
+    due_reviews,
+    rank_recommendations,
+)
+from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,8 @@ from apps.assessments.grading import AnswerKey
 from apps.assessments.selectors import answer_key_for
 from apps.curriculum.graph import topological_order
 from apps.curriculum.models import Choice, Course, Item, Lesson, Skill, SkillPrerequisite, Status
-
-from .engine.bkt import BktParams
-from .models import CoursePolicy, SkillParameters
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.models import CoursePolicy, SkillParameters
 
 DEFAULT_BKT = BktParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
 LOCAL_SNAPSHOTS = 16

@@ -11,9 +11,13 @@ from celery import Task, group, shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
-from .models import RunStatus
-from .services.recalculation import recalculate_course, recalculation_fail, recalculation_start
-from .services.recalculation_runs import COURSE_SOFT_TIME_LIMIT, COURSE_TIME_LIMIT
+from apps.recommendations.models import RunStatus
+from apps.recommendations.recalculation.course import (
+    recalculate_course,
+    recalculation_fail,
+    recalculation_start,
+)
+from apps.recommendations.recalculation.runs import COURSE_SOFT_TIME_LIMIT, COURSE_TIME_LIMIT
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 RETRY = {
@@ -75,7 +79,7 @@ def prune_answer_receipts() -> int:
 
     from django.conf import settings
 
-    from .services.retention import answer_receipts_prune
+    from apps.recommendations.services.retention import answer_receipts_prune
 
     return answer_receipts_prune(older_than=timedelta(days=settings.ANSWER_RECEIPT_RETENTION_DAYS))
 
@@ -87,7 +91,7 @@ def prune_recommendation_log() -> int:
 
     from django.conf import settings
 
-    from .services.retention import recommendation_log_prune
+    from apps.recommendations.services.retention import recommendation_log_prune
 
     return recommendation_log_prune(
         older_than=timedelta(days=settings.RECOMMENDATION_LOG_RETENTION_DAYS)

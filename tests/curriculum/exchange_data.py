@@ -17,9 +17,7 @@ from apps.curriculum.models import (
     SkillPrerequisite,
 )
 
-DEMO_PATH = (
-    Path(__file__).resolve().parents[2] / "apps" / "curriculum" / "demo_courses" / "fractions.json"
-)
+DEMO_PATH = Path(__file__).resolve().parents[2] / "apps" / "demo" / "courses" / "fractions.json"
 COUNTED = (
     Course,
     Module,

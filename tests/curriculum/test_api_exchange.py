@@ -9,7 +9,7 @@ from apps.curriculum.models import Course, Item, Skill
 from tests.accounts.factories import AdminFactory, LearnerFactory, TeacherFactory
 from tests.helpers import client_for
 
-DEMO = Path(__file__).resolve().parents[2] / "apps/curriculum/demo_courses/fractions.json"
+DEMO = Path(__file__).resolve().parents[2] / "apps/demo/courses/fractions.json"
 
 
 def upload(client, name, content, **fields):

@@ -1,5 +1,5 @@
 # The parser reads the real multiplication, division and minus signs used in stems.
-"""Checks for the demo "Fractions" course (apps/curriculum/demo_courses/fractions.json).
+"""Checks for the demo "Fractions" course (apps/demo/courses/fractions.json).
 
 Plain pytest, no Django.  Besides structural checks of the course exchange format, every
 item whose stem contains a machine-readable expression (inside a code span) is re-solved
@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 
-COURSE_PATH = (
-    Path(__file__).resolve().parents[2] / "apps" / "curriculum" / "demo_courses" / "fractions.json"
-)
+COURSE_PATH = Path(__file__).resolve().parents[2] / "apps" / "demo" / "courses" / "fractions.json"
 DATA = json.loads(COURSE_PATH.read_text(encoding="utf-8"))
 COURSE = DATA["course"]
 ITEMS = COURSE["items"]

@@ -158,7 +158,7 @@ def test_history_is_paginated_and_filtered_by_course(klass):
         post_answer(client, klass.course, page, right=False)
     html = client.get(reverse("history")).content.decode()
     assert html.count("✗ Wrong") == 3 and "3 attempts." in html
-    from apps.recommendations.dashboards import history
+    from apps.web import history_page as history
 
     paged = history.attempt_page(learner=klass.learner, course=None, page=2, per_page=2)
     assert paged[0].number == 2 and len(paged[1]) == 1

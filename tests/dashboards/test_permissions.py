@@ -206,8 +206,8 @@ def test_item_analysis_of_another_authors_draft_is_not_found(world):
 def test_item_analysis_counts_only_the_teachers_own_learners(world):
     import uuid
 
-    from apps.recommendations.dashboards.item_analysis import item_analysis
     from apps.recommendations.services.answers import answer_submit
+    from apps.web.teacher.item_analysis_page import item_analysis
 
     outsider = LearnerFactory()
     from apps.curriculum import services

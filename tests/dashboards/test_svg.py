@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from apps.recommendations.dashboards.svg import (
+from apps.web.charts import (
     NODE_HEIGHT,
     ChartPoint,
     MapNode,

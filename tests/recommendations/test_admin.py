@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.curriculum.models import Course
+from apps.demo.simulation import simulate_learners
 from apps.recommendations.models import (
     CoursePolicy,
     LearnerAbility,
@@ -19,8 +20,7 @@ from apps.recommendations.models import (
     SkillMastery,
     SkillParameters,
 )
-from apps.recommendations.services.recalculation import recalculate_course, recalculation_start
-from apps.recommendations.services.simulation import simulate_learners
+from apps.recommendations.recalculation.course import recalculate_course, recalculation_start
 from tests.accounts.factories import LearnerFactory, TeacherFactory
 from tests.recommendations.builders import chain_course
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Classroom, User
 from apps.assessments.models import Response
-from apps.recommendations.demo import DEMO_CLASSMATES
+from apps.demo.seed.classmates import DEMO_CLASSMATES
 from apps.recommendations.models import MasteryChange, SkillMastery
 from tests.dashboards.conftest import logged_in
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.assessments.models import Response
 from apps.curriculum.models import Course
+from apps.demo.simulation import simulate_learners
 from apps.recommendations.engine.bkt import BktParams, bkt_update
 from apps.recommendations.models import (
     LearnerAbility,
@@ -21,11 +22,10 @@ from apps.recommendations.models import (
     SkillMastery,
     SkillParameters,
 )
-from apps.recommendations.services.recalculation import (
+from apps.recommendations.recalculation.course import (
     recalculate_course,
     recalculation_start,
 )
-from apps.recommendations.services.simulation import simulate_learners
 from apps.recommendations.snapshot import DEFAULT_BKT
 from tests.recommendations.builders import chain_course, choice_item
 
@@ -207,7 +207,7 @@ def test_a_failure_marks_the_run_failed_and_releases_the_lock(course, monkeypatc
     def broken(**kwargs):
         raise RuntimeError("calibration exploded")
 
-    monkeypatch.setattr("apps.recommendations.services.recalculation.irt_recalibrate", broken)
+    monkeypatch.setattr("apps.recommendations.recalculation.course.irt_recalibrate", broken)
     with pytest.raises(CommandError, match="calibration exploded"):
         call_command("recalculate", "--full", stdout=StringIO(), stderr=StringIO())
     run = RecalculationRun.objects.get()

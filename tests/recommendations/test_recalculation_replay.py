@@ -19,20 +19,20 @@ from apps.recommendations.models import (
     SkillMastery,
     SkillParameters,
 )
-from apps.recommendations.services.answers import answer_submit
-from apps.recommendations.services.learner_rebuild import (
+from apps.recommendations.recalculation.ability import ABILITY_GRID
+from apps.recommendations.recalculation.course import recalculate_course, recalculation_start
+from apps.recommendations.recalculation.log import (
+    course_responses_load,
+    course_structure_load,
+)
+from apps.recommendations.recalculation.mastery_history import mastery_history_replay
+from apps.recommendations.recalculation.rebuild import (
     learner_state_rebuild,
     learner_states_compute,
     learner_states_write,
 )
-from apps.recommendations.services.mastery_history import mastery_history_replay
-from apps.recommendations.services.recalculation import recalculate_course, recalculation_start
-from apps.recommendations.services.recalculation_ability import ABILITY_GRID
-from apps.recommendations.services.recalculation_log import (
-    course_responses_load,
-    course_structure_load,
-)
-from apps.recommendations.services.recalculation_sql import insert_rows
+from apps.recommendations.recalculation.sql import insert_rows
+from apps.recommendations.services.answers import answer_submit
 from tests.accounts.factories import LearnerFactory
 from tests.recommendations.builders import chain_course, numeric_item
 

@@ -9,10 +9,10 @@ from django.db import OperationalError
 from django_celery_beat.models import PeriodicTask
 
 from adaptive_learning.celery import app
+from apps.demo.simulation import simulate_learners
 from apps.recommendations import tasks
 from apps.recommendations.models import RecalculationLock, RecalculationRun, RunStatus
-from apps.recommendations.services.recalculation import recalculate_course, recalculation_start
-from apps.recommendations.services.simulation import simulate_learners
+from apps.recommendations.recalculation.course import recalculate_course, recalculation_start
 from tests.recommendations.builders import chain_course
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from apps.curriculum.models import Course
+from apps.demo.simulation import simulate_learners
 from apps.recommendations.models import (
     LearnerAbility,
     RecalculationLock,
@@ -13,7 +14,6 @@ from apps.recommendations.models import (
     RunStatus,
     SkillParameters,
 )
-from apps.recommendations.services.simulation import simulate_learners
 from apps.recommendations.tasks import recalculate_all
 from tests.recommendations.builders import chain_course
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.assessments.grading import AnswerKey, grade
 from apps.assessments.models import Response
-from apps.curriculum.demo import DEMO_FILE
 from apps.curriculum.exchange import course_import
+from apps.demo.seed.course import DEMO_FILE
+from apps.demo.simulation import simulate_history, simulate_learners
 from apps.recommendations.models import LearnerAbility, MasteryChange, SkillMastery
-from apps.recommendations.services.simulation import simulate_history, simulate_learners
 from apps.recommendations.snapshot import course_snapshot
 from tests.recommendations.builders import chain_course
 

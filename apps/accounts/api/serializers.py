@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Classroom, Role, User
+from apps.accounts.models import Classroom, Role, User
 
 
 class RegisterInputSerializer(serializers.Serializer):

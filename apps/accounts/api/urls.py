@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from apps.accounts.api import views
 
 urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="api-register"),

@@ -13,13 +13,12 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from apps.accounts import selectors, services
+from apps.accounts.api import serializers as s
+from apps.accounts.models import Classroom, User
+from apps.accounts.permissions import IsLearner, IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
-
-from .. import selectors, services
-from ..models import Classroom, User
-from ..permissions import IsLearner, IsTeacherOrAdmin
-from . import serializers as s
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),

@@ -8,6 +8,6 @@ runs the same service call in ``clean()`` inside a savepoint that is always roll
 Importing the modules registers their admin classes.
 """
 
-from . import courses, items, lessons, skills
+from apps.curriculum.admin import courses, items, lessons, skills
 
 __all__ = ["courses", "items", "lessons", "skills"]

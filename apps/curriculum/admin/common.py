@@ -12,9 +12,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from apps.core.exceptions import ApplicationError
-
-from ..exchange.items import slug_error
-from ..models import Skill
+from apps.curriculum.exchange.items import slug_error
+from apps.curriculum.models import Skill
 
 
 class _RollBack(Exception):

@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .. import services
-from ..exchange import MAX_FILE_BYTES, ImportFailed, course_export, course_import
-from ..models import Course, Item, Module, Skill, Status
-from .common import AuthoringFormMixin, related_count
+from apps.curriculum import services
+from apps.curriculum.admin.common import AuthoringFormMixin, related_count
+from apps.curriculum.exchange import MAX_FILE_BYTES, ImportFailed, course_export, course_import
+from apps.curriculum.models import Course, Item, Module, Skill, Status
 
 
 class ModuleForm(AuthoringFormMixin, forms.ModelForm):

@@ -14,11 +14,15 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from apps.core.exceptions import ApplicationError
-
-from .. import services
-from ..models import CHOICE_TYPES, Choice, Course, Item, Skill, Status
-from ..validation import ChoiceSpec, ItemSpec, item_spec_errors
-from .common import AuthoringFormMixin, SkillChoiceField, fresh_copy, service_refusal
+from apps.curriculum import services
+from apps.curriculum.admin.common import (
+    AuthoringFormMixin,
+    SkillChoiceField,
+    fresh_copy,
+    service_refusal,
+)
+from apps.curriculum.models import CHOICE_TYPES, Choice, Course, Item, Skill, Status
+from apps.curriculum.validation import ChoiceSpec, ItemSpec, item_spec_errors
 
 
 class LinesField(forms.CharField):

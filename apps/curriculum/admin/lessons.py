@@ -10,9 +10,14 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import services
-from ..models import Lesson, Skill
-from .common import AuthoringFormMixin, add_refusal, fresh_copy, service_refusal
+from apps.curriculum import services
+from apps.curriculum.admin.common import (
+    AuthoringFormMixin,
+    add_refusal,
+    fresh_copy,
+    service_refusal,
+)
+from apps.curriculum.models import Lesson, Skill
 
 
 class LessonForm(AuthoringFormMixin, forms.ModelForm):

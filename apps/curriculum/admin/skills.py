@@ -10,10 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.core.exceptions import ApplicationError
-
-from .. import services
-from ..models import Course, Item, Skill
-from .common import (
+from apps.curriculum import services
+from apps.curriculum.admin.common import (
     AuthoringFormMixin,
     SkillChoiceField,
     add_refusal,
@@ -21,6 +19,7 @@ from .common import (
     related_count,
     service_refusal,
 )
+from apps.curriculum.models import Course, Item, Skill
 
 
 class SkillForm(AuthoringFormMixin, forms.ModelForm):

@@ -14,11 +14,10 @@ from rest_framework.views import APIView
 from apps.accounts.permissions import IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
-
-from .. import selectors
-from ..exchange import MAX_FILE_BYTES, course_export, course_import, items_to_csv
-from ..models import Course
-from . import serializers as s
+from apps.curriculum import selectors
+from apps.curriculum.api import serializers as s
+from apps.curriculum.exchange import MAX_FILE_BYTES, course_export, course_import, items_to_csv
+from apps.curriculum.models import Course
 
 
 def _target_slug(content: bytes, name: str, course_slug: str | None) -> str | None:

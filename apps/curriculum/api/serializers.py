@@ -6,7 +6,7 @@ correctness flag or explanation; author-facing ones (teachers and admins) carry 
 
 from rest_framework import serializers
 
-from ..models import Choice, Course, Item, ItemType, Lesson, Module, Skill, Status
+from apps.curriculum.models import Choice, Course, Item, ItemType, Lesson, Module, Skill, Status
 
 
 class CourseOutputSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exchange_views, views
+from apps.curriculum.api import exchange_views, views
 
 urlpatterns = [
     path("courses/", views.CourseListApi.as_view(), name="api-courses"),

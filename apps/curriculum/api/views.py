@@ -14,11 +14,10 @@ from apps.accounts import selectors as account_selectors
 from apps.accounts.permissions import IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
-
-from .. import selectors, services
-from ..models import Course, Item, Lesson, Module, Skill
-from ..validation import ChoiceSpec, ItemSpec
-from . import serializers as s
+from apps.curriculum import selectors, services
+from apps.curriculum.api import serializers as s
+from apps.curriculum.models import Course, Item, Lesson, Module, Skill
+from apps.curriculum.validation import ChoiceSpec, ItemSpec
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),

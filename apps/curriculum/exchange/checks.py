@@ -4,12 +4,11 @@ DAG, answer keys. Also the canonical form (defaults filled in) that import write
 from collections.abc import Collection
 from typing import Any
 
+from apps.curriculum.exchange.items import canonical_item, item_problems, slug_error
+from apps.curriculum.exchange.problems import Problem
+from apps.curriculum.exchange.schema import json_path
 from apps.curriculum.graph import cycle_if_added, describe_cycle
 from apps.curriculum.models import Status
-
-from .items import canonical_item, item_problems, slug_error
-from .problems import Problem
-from .schema import json_path
 
 KINDS = ("modules", "skills", "lessons", "items", "assessments")
 SINGULAR = {

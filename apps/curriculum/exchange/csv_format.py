@@ -11,11 +11,10 @@ import io
 import math
 from typing import Any
 
+from apps.curriculum.exchange.export import export_items
+from apps.curriculum.exchange.items import canonical_item
+from apps.curriculum.exchange.problems import Problem
 from apps.curriculum.models import Choice, Course, ItemType, Status
-
-from .export import export_items
-from .items import canonical_item
-from .problems import Problem
 
 COLUMNS = (
     "slug",

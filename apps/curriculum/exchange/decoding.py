@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from .problems import Problem
+from apps.curriculum.exchange.problems import Problem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 

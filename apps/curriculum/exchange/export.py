@@ -4,10 +4,9 @@ order), so export -> import -> export gives the same JSON."""
 from collections import defaultdict
 from typing import Any
 
+from apps.curriculum.exchange.assessment_models import assessment_item_model, assessment_model
+from apps.curriculum.exchange.checks import canonical_course
 from apps.curriculum.models import Choice, Course, ItemSkill, Lesson, SkillPrerequisite
-
-from .assessment_models import assessment_item_model, assessment_model
-from .checks import canonical_course
 
 FORMAT_NAME = "adaptive-learning-course"
 FORMAT_VERSION = 1

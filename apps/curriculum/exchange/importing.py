@@ -14,19 +14,18 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.curriculum.exchange.assessment_models import assessment_model
+from apps.curriculum.exchange.checks import canonical_course, course_problems
+from apps.curriculum.exchange.csv_format import cell_path, parse_items_csv
+from apps.curriculum.exchange.decoding import DecodeFailed, decode_text, parse_json
+from apps.curriculum.exchange.export import FORMAT_NAME, FORMAT_VERSION
+from apps.curriculum.exchange.items import canonical_item, item_problems, slug_error
+from apps.curriculum.exchange.problems import ImportFailed, Problem, capped
+from apps.curriculum.exchange.rendering import Renderer
+from apps.curriculum.exchange.schema import structural_problems
+from apps.curriculum.exchange.writer import Counts, write_course, write_items
 from apps.curriculum.models import Course
 from apps.curriculum.services import course_touch
-
-from .assessment_models import assessment_model
-from .checks import canonical_course, course_problems
-from .csv_format import cell_path, parse_items_csv
-from .decoding import DecodeFailed, decode_text, parse_json
-from .export import FORMAT_NAME, FORMAT_VERSION
-from .items import canonical_item, item_problems, slug_error
-from .problems import ImportFailed, Problem, capped
-from .rendering import Renderer
-from .schema import structural_problems
-from .writer import Counts, write_course, write_items
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from apps.curriculum.exchange.problems import Problem
 from apps.curriculum.models import CHOICE_TYPES, ItemType, Status
 from apps.curriculum.validation import ChoiceSpec, ItemSpec, item_spec_errors
-
-from .problems import Problem
 
 # (item index, field in the item object such as "irt.a", index inside a list or None) -> path
 Locate = Callable[[int, str, int | None], str]

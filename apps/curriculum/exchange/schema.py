@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .problems import Problem
+from apps.curriculum.exchange.problems import Problem
 
 SCHEMA_PATH = Path(__file__).with_name("course.v1.schema.json")
 KIND_NAMES = {

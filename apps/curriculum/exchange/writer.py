@@ -13,6 +13,9 @@ from django.db.models import Model
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.curriculum.exchange.assessment_models import assessment_item_model, assessment_model
+from apps.curriculum.exchange.items import spec_from_item
+from apps.curriculum.exchange.rendering import Renderer
 from apps.curriculum.models import (
     Choice,
     Course,
@@ -25,10 +28,6 @@ from apps.curriculum.models import (
     Status,
 )
 from apps.curriculum.services import course_touch
-
-from .assessment_models import assessment_item_model, assessment_model
-from .items import spec_from_item
-from .rendering import Renderer
 
 BATCH = 500
 M = TypeVar("M", bound=Model)

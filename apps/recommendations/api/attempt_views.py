@@ -19,10 +19,13 @@ from apps.accounts.requests import request_user
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors as curriculum_selectors
-
-from ..services.placement import placement_finish, placement_next_payload, placement_start
-from ..services.quiz import quiz_finish, quiz_next_payload, quiz_start
-from . import attempt_serializers as s
+from apps.recommendations.api import attempt_serializers as s
+from apps.recommendations.services.placement import (
+    placement_finish,
+    placement_next_payload,
+    placement_start,
+)
+from apps.recommendations.services.quiz import quiz_finish, quiz_next_payload, quiz_start
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or state; `error.fields` says which."),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attempt_views, views
+from apps.recommendations.api import attempt_views, views
 
 urlpatterns = [
     path(

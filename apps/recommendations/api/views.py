@@ -17,14 +17,17 @@ from apps.accounts.permissions import IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.assessments.models import Attempt, AttemptStatus
 from apps.curriculum import selectors as curriculum_selectors
-
-from .. import selectors
-from ..models import SkillMastery
-from ..payloads import recommendation_payload
-from ..services.answers import answer_submit
-from ..services.lessons import lesson_mark_read
-from ..services.placement import placement_finish, placement_next_payload, placement_start
-from . import serializers as s
+from apps.recommendations import selectors
+from apps.recommendations.api import serializers as s
+from apps.recommendations.models import SkillMastery
+from apps.recommendations.payloads import recommendation_payload
+from apps.recommendations.services.answers import answer_submit
+from apps.recommendations.services.lessons import lesson_mark_read
+from apps.recommendations.services.placement import (
+    placement_finish,
+    placement_next_payload,
+    placement_start,
+)
 
 COURSE_PARAM = OpenApiParameter("course", required=True, description="Course slug")
 ERRORS = {

@@ -16,9 +16,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import FloatArray, IntArray, as_float_array
-from .irt import ItemBank, fisher_information, log_likelihood, probability
-from .quadrature import Quadrature, gauss_hermite
+from apps.recommendations.engine.arrays import FloatArray, IntArray, as_float_array
+from apps.recommendations.engine.irt import (
+    ItemBank,
+    fisher_information,
+    log_likelihood,
+    probability,
+)
+from apps.recommendations.engine.quadrature import Quadrature, gauss_hermite
 
 THETA_BOUNDS = (-6.0, 6.0)
 _GRID_STEP = 0.1

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import betaincinv
 
-from .arrays import PROBABILITY_FLOOR, FloatArray, as_float_array
+from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, FloatArray, as_float_array
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
-from .sequences import PackedSequences
+from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.sequences import PackedSequences
 
 
 @dataclass(frozen=True, eq=False, slots=True)

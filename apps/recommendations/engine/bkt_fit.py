@@ -22,10 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
-from .bkt import BktParams
-from .bkt_filter import Emissions, backward_smooth, forward_filter, gather_rank_params
-from .bkt_fit_types import (
+from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt_filter import (
+    Emissions,
+    backward_smooth,
+    forward_filter,
+    gather_rank_params,
+)
+from apps.recommendations.engine.bkt_fit_types import (
     PARAM_NAMES,
     BktBounds,
     BktFitOptions,
@@ -34,8 +39,8 @@ from .bkt_fit_types import (
     EmData,
     prepare_em_data,
 )
-from .bkt_uncertainty import standard_errors
-from .sequences import ResponseLog, sequence_ids
+from apps.recommendations.engine.bkt_uncertainty import standard_errors
+from apps.recommendations.engine.sequences import ResponseLog, sequence_ids
 
 __all__ = [
     "BktBounds",

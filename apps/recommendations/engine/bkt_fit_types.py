@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from .arrays import BoolArray, FloatArray, IntArray
-from .bkt import BktParams
-from .sequences import PackedSequences, pack_sequences
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.sequences import PackedSequences, pack_sequences
 
 PARAM_NAMES = ("prior", "learn", "guess", "slip", "forget")
 Bound = tuple[float, float]

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrays import FloatArray, IntArray
-from .bkt import BktParams
-from .bkt_filter import Emissions, RankParams, forward_filter
-from .sequences import ResponseLog, pack_sequences, sequence_ids
+from apps.recommendations.engine.arrays import FloatArray, IntArray
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt_filter import Emissions, RankParams, forward_filter
+from apps.recommendations.engine.sequences import ResponseLog, pack_sequences, sequence_ids
 
 
 @dataclass(frozen=True, eq=False, slots=True)

@@ -9,9 +9,19 @@ free and away from their bounds, is the asymptotic covariance.
 
 import numpy as np
 
-from .arrays import FloatArray, IntArray
-from .bkt_filter import Emissions, backward_smooth, forward_filter, gather_rank_params
-from .bkt_fit_types import PARAM_NAMES, BktFitOptions, BktStandardErrors, EmData
+from apps.recommendations.engine.arrays import FloatArray, IntArray
+from apps.recommendations.engine.bkt_filter import (
+    Emissions,
+    backward_smooth,
+    forward_filter,
+    gather_rank_params,
+)
+from apps.recommendations.engine.bkt_fit_types import (
+    PARAM_NAMES,
+    BktFitOptions,
+    BktStandardErrors,
+    EmData,
+)
 
 _ON_BOUND = 1e-6
 

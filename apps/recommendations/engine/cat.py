@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .ability import (
+from apps.recommendations.engine.ability import (
     AbilityEstimate,
     ItemColumns,
     eap_for_columns,
@@ -29,8 +29,8 @@ from .ability import (
     mle_for_columns,
     standard_error_from_information,
 )
-from .arrays import BoolArray, FloatArray, IntArray, as_float_array
-from .irt import ItemBank, fisher_information
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray, as_float_array
+from apps.recommendations.engine.irt import ItemBank, fisher_information
 
 StopReason = Literal["se_threshold", "max_length", "bank_exhausted"]
 Estimator = Literal["eap", "mle"]

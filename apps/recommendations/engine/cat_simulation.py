@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import FloatArray, IntArray, as_float_array
-from .cat import CatConfig, abilities_after_responses, select_items
-from .irt import ItemBank, probability
+from apps.recommendations.engine.arrays import FloatArray, IntArray, as_float_array
+from apps.recommendations.engine.cat import CatConfig, abilities_after_responses, select_items
+from apps.recommendations.engine.irt import ItemBank, probability
 
 
 @dataclass(frozen=True, eq=False, slots=True)

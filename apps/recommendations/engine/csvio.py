@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .arrays import FloatArray
-from .bkt import BktParams
-from .sequences import ResponseLog
+from apps.recommendations.engine.arrays import FloatArray
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.sequences import ResponseLog
 
 LOG_COLUMNS = ("learner", "skill", "correct")
 _MISSING = ("", "NA", "na", "NaN", "nan")

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import PROBABILITY_FLOOR, FloatArray, IntArray, as_float_array
+from apps.recommendations.engine.arrays import (
+    PROBABILITY_FLOOR,
+    FloatArray,
+    IntArray,
+    as_float_array,
+)
 
 
 @dataclass(frozen=True, eq=False, slots=True)

@@ -18,8 +18,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import FloatArray, as_float_array, as_int_array
-from .irt_mml import (
+from apps.recommendations.engine.arrays import FloatArray, as_float_array, as_int_array
+from apps.recommendations.engine.irt_mml import (
     ItemParams,
     Patterns,
     answer_patterns,
@@ -29,8 +29,8 @@ from .irt_mml import (
     probability_derivatives,
     response_probability,
 )
-from .irt_uncertainty import ItemEstimates, item_estimates
-from .quadrature import Quadrature, equally_spaced
+from apps.recommendations.engine.irt_uncertainty import ItemEstimates, item_estimates
+from apps.recommendations.engine.quadrature import Quadrature, equally_spaced
 
 IrtModel = Literal["2pl", "3pl"]
 

@@ -7,8 +7,8 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
-from .arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
-from .quadrature import Quadrature
+from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.quadrature import Quadrature
 
 # A (patterns, items) 0/1 table: dense, or a scipy CSR array when most cells are unanswered
 # (a course's learners x items). Every use is a matrix product, which both support.

@@ -13,8 +13,8 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.special import expit
 
-from .arrays import FloatArray
-from .irt_mml import ItemParams, Patterns, probability_derivatives
+from apps.recommendations.engine.arrays import FloatArray
+from apps.recommendations.engine.irt_mml import ItemParams, Patterns, probability_derivatives
 
 # Above this many free parameters the covariance is inverted item by item (block diagonal),
 # which ignores the covariance between items but keeps large banks tractable.

@@ -18,8 +18,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import IntArray, as_float_array
-from .bkt import credible_interval
+from apps.recommendations.engine.arrays import IntArray, as_float_array
+from apps.recommendations.engine.bkt import credible_interval
 
 
 class MasteryState(StrEnum):

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .arrays import FloatArray
+from apps.recommendations.engine.arrays import FloatArray
 
 
 @dataclass(frozen=True, eq=False, slots=True)

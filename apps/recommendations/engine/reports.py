@@ -7,8 +7,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .bkt_fit_types import BktSkillFit
-from .irt_calibrate import CalibrationResult
+from apps.recommendations.engine.bkt_fit_types import BktSkillFit
+from apps.recommendations.engine.irt_calibrate import CalibrationResult
 
 
 def _number(value: float) -> float | None:

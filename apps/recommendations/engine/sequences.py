@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import BoolArray, IntArray, as_int_array
+from apps.recommendations.engine.arrays import BoolArray, IntArray, as_int_array
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 

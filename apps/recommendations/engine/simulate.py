@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, logit
 
-from .arrays import BoolArray, FloatArray, IntArray
-from .bkt import BktParams
-from .irt import ItemBank, probability
-from .sequences import ResponseLog
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.irt import ItemBank, probability
+from apps.recommendations.engine.sequences import ResponseLog
 
 
 def _columns(params: Sequence[BktParams]) -> dict[str, FloatArray]:

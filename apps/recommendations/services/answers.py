@@ -23,20 +23,25 @@ from apps.assessments.models import Attempt, AttemptStatus, Response
 from apps.core.exceptions import ApplicationError
 from apps.curriculum.models import Item
 from apps.curriculum.selectors import course_visible_to
-
-from .. import metrics
-from ..engine.ability import estimate_eap
-from ..engine.bkt import BktPosterior, bkt_update_posterior
-from ..engine.irt import ItemBank
-from ..engine.memory import rating_from_response, review
-from ..learner_state import learner_view
-from ..models import AnswerReceipt, LearnerAbility, MasteryChange, RecommendationLog, SkillMastery
-from ..payloads import recommendation_payload
-from ..policy import next_activity
-from ..scheduling import scheduler_for
-from ..snapshot import CourseSnapshot, ItemNode, course_snapshot
-from .locks import lock_ability
-from .quiz import quiz_next_payload
+from apps.recommendations import metrics
+from apps.recommendations.engine.ability import estimate_eap
+from apps.recommendations.engine.bkt import BktPosterior, bkt_update_posterior
+from apps.recommendations.engine.irt import ItemBank
+from apps.recommendations.engine.memory import rating_from_response, review
+from apps.recommendations.learner_state import learner_view
+from apps.recommendations.models import (
+    AnswerReceipt,
+    LearnerAbility,
+    MasteryChange,
+    RecommendationLog,
+    SkillMastery,
+)
+from apps.recommendations.payloads import recommendation_payload
+from apps.recommendations.policy import next_activity
+from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.services.locks import lock_ability
+from apps.recommendations.services.quiz import quiz_next_payload
+from apps.recommendations.snapshot import CourseSnapshot, ItemNode, course_snapshot
 
 MASTERY_FIELDS = [
     "p_known",
@@ -356,7 +361,7 @@ def _next_payload(
     now: datetime,
 ) -> dict[str, Any]:
     if attempt is not None and attempt.assessment.kind == "diagnostic":
-        from .placement import placement_next_payload
+        from apps.recommendations.services.placement import placement_next_payload
 
         return placement_next_payload(learner=learner, attempt=attempt, snapshot=snapshot)
     if attempt is not None and attempt.assessment.kind == "quiz":

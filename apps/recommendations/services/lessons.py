@@ -2,8 +2,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.curriculum.models import Lesson
-
-from ..models import LessonView
+from apps.recommendations.models import LessonView
 
 
 def lesson_mark_read(*, learner: User, lesson: Lesson) -> LessonView:

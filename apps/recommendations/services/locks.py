@@ -3,8 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
-
-from ..models import LearnerAbility
+from apps.recommendations.models import LearnerAbility
 
 
 def lock_ability(learner: User, course_id: int) -> LearnerAbility:

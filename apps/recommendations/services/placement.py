@@ -18,14 +18,13 @@ from apps.accounts.models import User
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
 from apps.assessments.services import attempt_resume_or_start
 from apps.curriculum.models import Course
-
-from .. import metrics
-from ..engine.ability import estimate_eap
-from ..engine.cat import select_next_item
-from ..engine.irt import ItemBank
-from ..models import SkillMastery
-from ..snapshot import CourseSnapshot, course_snapshot
-from .locks import lock_ability
+from apps.recommendations import metrics
+from apps.recommendations.engine.ability import estimate_eap
+from apps.recommendations.engine.cat import select_next_item
+from apps.recommendations.engine.irt import ItemBank
+from apps.recommendations.models import SkillMastery
+from apps.recommendations.services.locks import lock_ability
+from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
 
 RANDOMESQUE_K = 3
 # Spread of item difficulty within a skill, added to the ability's uncertainty when asking how

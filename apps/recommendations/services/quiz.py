@@ -16,10 +16,9 @@ from apps.accounts.models import User
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
 from apps.assessments.services import attempt_resume_or_start
 from apps.core.exceptions import ApplicationError
-
-from .. import metrics
-from ..snapshot import CourseSnapshot, course_snapshot
-from .locks import lock_ability
+from apps.recommendations import metrics
+from apps.recommendations.services.locks import lock_ability
+from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
 
 
 def _quiz_item_ids(assessment: Assessment) -> list[int]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ..models import AnswerReceipt, RecommendationLog
+from apps.recommendations.models import AnswerReceipt, RecommendationLog
 
 
 def answer_receipts_prune(*, older_than: timedelta) -> int:

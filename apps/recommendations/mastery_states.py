@@ -1,0 +1,145 @@
+"""Mastery state of many learners at once, from rows already loaded.
+
+``selectors.skill_mastery_list`` answers for one learner and queries their rows itself, which
+would make a class page cost one query per learner. This classifies rows the caller loaded in
+one query, with the same rules (a test holds the two in step): mastered / needs_review /
+learning / not_started from the engine's vectorised ``mastery_codes``, and ``locked`` for a
+skill not started whose prerequisites are not all learnt (a row with P(known) at the
+threshold). One learners x skills matrix, no per-cell interval: a class page needs states,
+and the credible interval per cell cost more than everything else together.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+import numpy as np
+from django.db.models import QuerySet
+
+from apps.recommendations.engine.mastery import MASTERY_STATES, MasteryPolicy, mastery_codes
+from apps.recommendations.engine.memory import retrievability
+from apps.recommendations.models import SkillMastery
+from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.snapshot import CourseSnapshot
+
+STATE_NAMES = np.array([str(state) for state in MASTERY_STATES] + ["locked"])
+LOCKED = len(MASTERY_STATES)
+
+
+class MasteryLike(Protocol):
+    """What classification reads of a mastery row: a model instance or a ``MasteryRow``."""
+
+    @property
+    def p_known(self) -> float: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def wheel_spinning(self) -> bool: ...
+    @property
+    def last_practised_at(self) -> datetime | None: ...
+    @property
+    def memory_state(self) -> Any: ...
+    @property
+    def seeded_by_placement(self) -> bool: ...
+
+
+class MasteryRow(NamedTuple):
+    """A mastery row read with ``values_list``: a class page reads thousands, and building a
+    model instance for each costs more than classifying it."""
+
+    learner_id: int
+    skill_id: int
+    p_known: float
+    attempts: int
+    wheel_spinning: bool
+    last_practised_at: datetime | None
+    memory_state: Any
+    seeded_by_placement: bool
+
+
+def mastery_rows_of(queryset: QuerySet[SkillMastery]) -> list[MasteryRow]:
+    return [MasteryRow(*values) for values in queryset.values_list(*MasteryRow._fields)]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillCell:
+    skill_id: int
+    state: str
+    p_known: float
+    attempts: int
+    wheel_spinning: bool
+    last_practised_at: datetime | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.p_known)
+
+
+def mastery_policy(snapshot: CourseSnapshot) -> MasteryPolicy:
+    return MasteryPolicy(
+        p_known_threshold=snapshot.policy.mastery_threshold,
+        min_retrievability=snapshot.policy.min_retrievability,
+    )
+
+
+def classify_many(
+    snapshot: CourseSnapshot, rows_per_learner: Sequence[Mapping[int, MasteryLike]], now: datetime
+) -> list[list[SkillCell]]:
+    """Cells per learner in course order (prerequisites first); rows by skill id."""
+    order = snapshot.skill_order
+    column = {skill_id: j for j, skill_id in enumerate(order)}
+    shape = (len(rows_per_learner), len(order))
+    p = np.tile([snapshot.skills[s].params.prior for s in order], (shape[0], 1)).reshape(shape)
+    evidence = np.zeros(shape, dtype=np.int64)
+    recall = np.full(shape, np.nan)
+    has_row = np.zeros(shape, dtype=bool)
+    # Retrievability does not depend on the desired retention; passing a cached scheduler
+    # only saves building a default one per row.
+    scheduler = scheduler_for(snapshot.policy.desired_retention)
+    policy = mastery_policy(snapshot)
+    threshold = policy.p_known_threshold
+    for i, rows in enumerate(rows_per_learner):
+        for skill_id, row in rows.items():
+            j = column.get(skill_id)
+            if j is None:
+                continue
+            # A placement result is evidence too, though no item of the skill was answered.
+            evidence[i, j] = row.attempts + int(row.seeded_by_placement)
+            p[i, j], has_row[i, j] = row.p_known, True
+            # Recall only tells mastered from needs-review, so below the threshold it is
+            # not worth its FSRS call.
+            if row.memory_state and row.p_known >= threshold:
+                recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
+    codes = mastery_codes(p, evidence, recall, policy)
+    learnt = has_row & (p >= policy.p_known_threshold)
+    for j, skill_id in enumerate(order):
+        prerequisites = [column[s] for s in snapshot.skills[skill_id].prerequisite_ids]
+        if prerequisites:
+            blocked = ~learnt[:, prerequisites].all(axis=1)
+            codes[:, j] = np.where((codes[:, j] == 0) & blocked, LOCKED, codes[:, j])
+    states = STATE_NAMES[codes]
+    cells = []
+    for i, rows in enumerate(rows_per_learner):
+        line = []
+        for j, skill_id in enumerate(order):
+            found = rows.get(skill_id)
+            line.append(
+                SkillCell(
+                    skill_id=skill_id,
+                    state=str(states[i, j]),
+                    p_known=float(p[i, j]),
+                    attempts=found.attempts if found else 0,
+                    wheel_spinning=found.wheel_spinning if found else False,
+                    last_practised_at=found.last_practised_at if found else None,
+                )
+            )
+        cells.append(line)
+    return cells
+
+
+def classify(
+    snapshot: CourseSnapshot, rows: Mapping[int, MasteryLike], now: datetime
+) -> list[SkillCell]:
+    """One learner's cells in course order."""
+    return classify_many(snapshot, [rows], now)[0]

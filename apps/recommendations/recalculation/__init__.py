@@ -1,0 +1,15 @@
+"""The nightly recalculation: refit BKT per skill, recalibrate IRT items, rebuild learner state.
+
+- ``runs``: a run's record and its lock row (start, per-course outcome, fail, release)
+- ``course``: one course's recalculation, phase by phase (what the Celery task calls)
+- ``log``: the course structure and its response log read into arrays
+- ``fit``: BKT refit and IRT recalibration, stored as new parameter versions
+- ``ability``: EAP abilities from the whole log
+- ``rebuild``: mastery, memory and ability of learners recomputed from the log
+- ``mastery_history``: per-answer mastery changes replayed from the log
+- ``sql``: bulk reads and writes (one branch per database)
+- ``management/commands/recalculate.py``: the run in the foreground
+
+The Celery tasks are in ``apps.recommendations.tasks`` (their names are stored in the beat
+schedule, so they keep their module).
+"""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecalculationConfig(AppConfig):
+    """The nightly recalculation as its own package, so its command lives with it. No models:
+    its runs, locks and fitted parameters are ``recommendations`` models."""
+
+    name = "apps.recommendations.recalculation"
+    label = "recalculation"
+    verbose_name = "Nightly recalculation"

@@ -1,0 +1,206 @@
+"""The nightly (or manual) recalculation of one course, and the public entry points.
+
+Phases, each timed and counted in the run:
+1. load: the course's structure and its whole response log, in bulk.
+2. bkt_fit: refit BKT for the skills with responses newer than the last successful run's
+   watermark (every skill with `full`) from their whole log; new active versions.
+3. irt_calibration: calibration of the course's items (a and b; each item's authored guessing
+   held fixed) when it has new responses.
+4. replay + write: rebuild the learners affected (new answers, or answers to a refitted skill or
+   a recalibrated item) with the new parameters, then write them in batches.
+5. publish: bump the course's content_version so the hot path's cached snapshot picks up
+   the new parameters.
+The course's work is idempotent: a redelivered or retried task repeats nothing it recorded.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from apps.curriculum.models import Course
+from apps.curriculum.services import course_touch
+from apps.recommendations.engine.arrays import IntArray
+from apps.recommendations.models import RecalculationRun, RunStatus
+from apps.recommendations.recalculation.fit import (
+    BktRefit,
+    IrtRecalibration,
+    bkt_refit,
+    irt_recalibrate,
+)
+from apps.recommendations.recalculation.log import (
+    CourseResponses,
+    CourseStructure,
+    course_responses_load,
+    course_structure_load,
+)
+from apps.recommendations.recalculation.rebuild import learner_states_compute, learner_states_write
+from apps.recommendations.recalculation.runs import (
+    CourseOutcome,
+    course_already_done,
+    previous_watermark,
+    recalculation_course_done,
+    recalculation_fail,
+    recalculation_lock_refresh,
+    recalculation_start,
+)
+
+__all__ = [
+    "PHASES",
+    "CourseOutcome",
+    "recalculate_course",
+    "recalculation_fail",
+    "recalculation_start",
+]
+
+PHASES = ("load", "bkt_fit", "irt_calibration", "replay", "write", "publish")
+Progress = Callable[[str], None]
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.timings: dict[str, float] = {}
+        self._progress = progress
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = now - self._last
+        self._last = now
+        if self._progress is not None:
+            self._progress(phase)
+
+
+def _skills_with_new_responses(
+    structure: CourseStructure, responses: CourseResponses, since: int
+) -> IntArray:
+    new_items = np.unique(responses.item_code[responses.response_id > since])
+    codes = {code for item in new_items.tolist() for code in structure.skills_of_item[item]}
+    return np.array(sorted(codes), dtype=np.int64)
+
+
+def _affected_learners(
+    structure: CourseStructure,
+    responses: CourseResponses,
+    since: int,
+    refitted: IntArray,
+    changed_items: IntArray,
+) -> IntArray:
+    touches_refit = np.array(
+        [bool(set(tags) & set(refitted.tolist())) for tags in structure.skills_of_item],
+        dtype=np.bool_,
+    )
+    touches_refit[changed_items] = True
+    rows = (responses.response_id > since) | touches_refit[responses.item_code]
+    return np.unique(responses.learner_id[rows])
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    structure: CourseStructure  # with the parameters in force after the fits
+    refit: BktRefit
+    irt: IrtRecalibration | None
+
+    @property
+    def changed_items(self) -> IntArray:
+        return self.irt.changed if self.irt is not None else np.zeros(0, dtype=np.int64)
+
+    @property
+    def changed(self) -> bool:
+        return len(self.refit.fitted) > 0 or len(self.changed_items) > 0
+
+
+def _fit(
+    structure: CourseStructure,
+    responses: CourseResponses,
+    since: int,
+    full: bool,
+    run_id: int,
+    clock: _Clock,
+) -> _Fitted:
+    candidates = (
+        np.arange(structure.n_skills, dtype=np.int64)
+        if full
+        else _skills_with_new_responses(structure, responses, since)
+    )
+    refit = bkt_refit(
+        structure=structure, responses=responses, candidates=candidates, run_id=run_id
+    )
+    clock.lap("bkt_fit")
+    has_new = bool(np.any(responses.response_id > since))
+    irt = irt_recalibrate(structure=structure, responses=responses) if has_new else None
+    clock.lap("irt_calibration")
+    if irt is not None:
+        structure = structure.with_items(irt.a, irt.b, irt.c)
+    return _Fitted(structure=structure.with_params(refit.params), refit=refit, irt=irt)
+
+
+def _recalculate(
+    course: Course, run_id: int, full: bool, progress: Progress | None
+) -> CourseOutcome:
+    clock = _Clock(progress)
+    since = 0 if full else previous_watermark(course_id=course.pk)
+    structure = course_structure_load(course_id=course.pk)
+    responses = course_responses_load(structure=structure)
+    clock.lap("load")
+    fitted = _fit(structure, responses, since, full, run_id, clock)
+    try:
+        learners = _affected_learners(
+            fitted.structure, responses, since, fitted.refit.fitted, fitted.changed_items
+        )
+        states = learner_states_compute(
+            structure=fitted.structure, responses=responses.for_learners(learners)
+        )
+        clock.lap("replay")
+        written = learner_states_write(
+            structure=fitted.structure, states=states, log_max_id=responses.max_id
+        )
+        clock.lap("write")
+    finally:
+        # Stored parameters must reach the hot path even if the rebuild failed: the snapshot
+        # is keyed by content_version and would otherwise serve the old ones.
+        if fitted.changed:
+            course_touch(course=course)
+    clock.lap("publish")
+    counts = {
+        "responses": responses.size,
+        "new_responses": int(np.sum(responses.response_id > since)),
+        "skills": structure.n_skills,
+        "items": structure.n_items,
+        **fitted.refit.counts,
+        **(fitted.irt.counts if fitted.irt is not None else {}),
+        "learners_affected": written.learners,
+        "learners_rebuilt": written.learners_written,
+        "learners_skipped_busy": written.learners_skipped,
+        "masteries_written": written.masteries_written,
+        "abilities_written": written.abilities_written,
+        "content_version_bumped": int(fitted.changed),
+    }
+    return CourseOutcome(slug=course.slug, counts=counts, timings=clock.timings)
+
+
+def recalculate_course(
+    *, run_id: int, course_id: int, full: bool, progress: Progress | None = None
+) -> CourseOutcome | None:
+    """Recalculate one course of a running run and record it; the last course finishes the run.
+
+    Returns None, doing nothing, when the run is no longer running (it failed, or was taken
+    over) or already recorded this course (a redelivered task). `progress` is called with each
+    phase's name as it ends. An exception propagates: the caller decides whether it is
+    transient (retry) or marks the run failed (`recalculation_fail`).
+    """
+    run = RecalculationRun.objects.get(pk=run_id)
+    course = Course.objects.filter(pk=course_id).first()
+    if run.status != RunStatus.RUNNING:
+        return None
+    if course is None:  # deleted since the run started: nothing left to recalculate
+        outcome = CourseOutcome(slug=f"deleted-course-{course_id}", counts={}, timings={})
+        recalculation_course_done(run_id=run_id, outcome=outcome)
+        return outcome
+    if course_already_done(run=run, slug=course.slug):
+        return None
+    recalculation_lock_refresh(run_id=run_id)
+    outcome = _recalculate(course, run_id, full, progress)
+    recalculation_course_done(run_id=run_id, outcome=outcome)
+    return outcome

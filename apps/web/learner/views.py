@@ -1,0 +1,163 @@
+"""Learner pages: home, practice (one item at a time), lessons, the mastery map, history.
+
+Every page works as plain HTML forms; htmx (vendored) swaps the practice panel in place when
+JavaScript runs. Feedback is rendered straight from the POST rather than redirected to: a reload
+resubmits the same client_id and the service hands back the stored result, so nothing counts
+twice.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts import services as account_services
+from apps.accounts.selectors import classroom_list_for
+from apps.core.exceptions import ApplicationError
+from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
+from apps.recommendations.selectors import ability_for, skill_mastery_list
+from apps.recommendations.services.answers import answer_submit
+from apps.recommendations.services.lessons import lesson_mark_read
+from apps.recommendations.snapshot import course_snapshot
+from apps.web.access import AuthedRequest, learner_required
+from apps.web.accounts.forms import ClassroomJoinForm
+from apps.web.charts import STATE_LABELS, MapNode, mastery_map_svg
+from apps.web.forms import AnswerMetaForm, fresh_answer_meta
+from apps.web.history_page import attempt_page
+from apps.web.learner.home_page import learner_home
+from apps.web.learner.practice_page import answer_from, answer_shown, item_view, practice_activity
+
+
+def learner_home_page(
+    request: AuthedRequest, join_form: ClassroomJoinForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "courses": learner_home(learner=request.user),
+        "classrooms": classroom_list_for(user=request.user),
+        "join_form": join_form or ClassroomJoinForm(),
+    }
+    return render(request, "web/learner/home.html", context, status=status)
+
+
+def _item_id_param(request: AuthedRequest) -> int | None:
+    raw = request.GET.get("item", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@learner_required
+def practice_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    activity = practice_activity(
+        learner=request.user,
+        course=course,
+        item_id=_item_id_param(request),
+    )
+    context: dict[str, Any] = {"course": course, "activity": activity}
+    if activity.item:
+        context["meta"] = fresh_answer_meta(activity.item["id"])
+    return render(request, "web/learner/practice.html", context)
+
+
+@learner_required
+@require_POST
+def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    form = AnswerMetaForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("The form was incomplete; reload the page.", status=400)
+    item = item_view(course=course, item_id=form.cleaned_data["item"])
+    if item is None:
+        raise Http404("No such question in this course.")
+    answer = answer_from(request.POST, item)
+    try:
+        outcome = answer_submit(
+            learner=request.user,
+            item_id=item["id"],
+            answer=answer,
+            client_id=form.cleaned_data["client_id"],
+            time_taken_ms=form.time_taken_ms(),
+        )
+    except ApplicationError as error:
+        if error.status_code == 404:
+            raise Http404(error.message) from error
+        context = {
+            "course": course,
+            "activity": practice_activity(learner=request.user, course=course),
+            "item": item,
+            "meta": form.cleaned_data | {"client_id": str(form.cleaned_data["client_id"])},
+            "answer_error": " ".join(error.fields.get("answer", [])) or error.message,
+            "given": answer,
+        }
+        return render(request, "web/learner/practice.html", context, status=400)
+    context = {
+        "course": course,
+        "feedback": outcome.payload,
+        "given_text": answer_shown(item, outcome.payload.get("answer", answer)),
+    }
+    return render(request, "web/learner/practice.html", context)
+
+
+@learner_required
+@require_POST
+def lesson_read_view(request: AuthedRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    lesson = lesson_get_for(user=request.user, course=course, slug=lesson_slug)
+    lesson_mark_read(learner=request.user, lesson=lesson)
+    return redirect("practice", slug=course.slug)
+
+
+@learner_required
+def mastery_map_view(request: AuthedRequest, slug: str) -> HttpResponse:
+    course = course_get_for(user=request.user, slug=slug)
+    skills = skill_mastery_list(learner=request.user, course=course)
+    nodes = [
+        MapNode(s.slug, s.name, s.state, round(100 * s.p_known), s.prerequisites) for s in skills
+    ]
+    names = {s.slug: s.name for s in skills}
+    context = {
+        "course": course,
+        "skills": skills,
+        "names": names,
+        "threshold": course_snapshot(course).policy.mastery_threshold,
+        "ability": ability_for(learner=request.user, course=course),
+        "map_svg": mastery_map_svg(
+            nodes, id_prefix="mastery-map", title=f"Mastery map of {course.title}"
+        ),
+        "legend": list(STATE_LABELS.items()),
+        "counts": {state: sum(s.state == state for s in skills) for state in STATE_LABELS},
+    }
+    return render(request, "web/learner/map.html", context)
+
+
+@learner_required
+def history_view(request: AuthedRequest) -> HttpResponse:
+    courses = list(course_list_for(user=request.user))
+    selected = next((c for c in courses if c.slug == request.GET.get("course")), None)
+    page, attempts = attempt_page(
+        learner=request.user,
+        course=selected,
+        page=request.GET.get("page"),
+    )
+    context = {"courses": courses, "selected": selected, "page": page, "attempts": attempts}
+    return render(request, "web/learner/history.html", context)
+
+
+@learner_required
+@require_POST
+def classroom_join_view(request: AuthedRequest) -> HttpResponse:
+    form = ClassroomJoinForm(request.POST)
+    if form.is_valid():
+        try:
+            enrollment = account_services.classroom_join(
+                learner=request.user,
+                code=form.cleaned_data["code"],
+            )
+        except ApplicationError as error:
+            for message in error.fields.get("code", [error.message]):
+                form.add_error("code", message)
+        else:
+            messages.success(request, f"You joined {enrollment.classroom.name}.")
+            return redirect("home")
+    return learner_home_page(request, join_form=form, status=400)

@@ -1,0 +1,91 @@
+"""One learner in one course, for their teacher: mastery over time per skill, flags, and the
+reasons the system gave them."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+
+from apps.accounts.models import User
+from apps.curriculum.models import Course
+from apps.recommendations.models import LearnerAbility, MasteryChange, RecommendationLog
+from apps.recommendations.selectors import SkillMasteryView, ability_for, skill_mastery_list
+from apps.recommendations.snapshot import course_snapshot
+from apps.web.charts import ChartPoint, mastery_line_chart_svg
+
+REASONS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class SkillHistory:
+    view: SkillMasteryView
+    chart: SafeString | None  # None until the learner answered an item of the skill
+
+
+@dataclass(frozen=True)
+class LearnerDetail:
+    learner: User
+    course: Course
+    threshold: float
+    skills: list[SkillHistory]
+    ability: LearnerAbility | None
+    reasons: list[RecommendationLog]
+
+    @property
+    def wheel_spinning(self) -> list[SkillMasteryView]:
+        return [history.view for history in self.skills if history.view.wheel_spinning]
+
+    @property
+    def practised(self) -> list[SkillHistory]:
+        return [history for history in self.skills if history.chart is not None]
+
+
+def _point_label(number: int, change: MasteryChange, correct: bool) -> str:
+    when = date_format(timezone.localtime(change.created_at), "DATETIME_FORMAT")
+    verdict = "right" if correct else "wrong"
+    return f"Answer {number}, {when}: {verdict}, {change.p_before:.0%} → {change.p_after:.0%}"
+
+
+def learner_detail(*, learner: User, course: Course) -> LearnerDetail:
+    snapshot = course_snapshot(course)
+    changes: dict[int, list[tuple[MasteryChange, bool]]] = defaultdict(list)
+    for change in (
+        MasteryChange.objects.filter(learner=learner, skill_id__in=list(snapshot.skills))
+        .select_related("response")
+        .only("skill_id", "p_before", "p_after", "created_at", "response__correct")
+        .order_by("created_at", "id")
+    ):
+        changes[change.skill_id].append((change, change.response.correct))
+    threshold = snapshot.policy.mastery_threshold
+    slugs = {skill.slug: skill_id for skill_id, skill in snapshot.skills.items()}
+    skills = []
+    for view in skill_mastery_list(learner=learner, course=course):
+        history = changes.get(slugs[view.slug], [])
+        chart = None
+        if history:
+            chart = mastery_line_chart_svg(
+                title=f"Mastery of {view.name} over time",
+                start=history[0][0].p_before,
+                points=[
+                    ChartPoint(change.p_after, _point_label(n, change, correct))
+                    for n, (change, correct) in enumerate(history, start=1)
+                ],
+                threshold=threshold,
+                id_prefix=f"chart-{view.slug}",
+            )
+        skills.append(SkillHistory(view=view, chart=chart))
+    reasons = list(
+        RecommendationLog.objects.filter(learner=learner, course=course)
+        .select_related("skill", "lesson", "item")
+        .order_by("-created_at", "-id")[:REASONS_SHOWN]
+    )
+    return LearnerDetail(
+        learner=learner,
+        course=course,
+        threshold=threshold,
+        skills=skills,
+        ability=ability_for(learner=learner, course=course),
+        reasons=reasons,
+    )

@@ -1,0 +1,88 @@
+"""Small formatting helpers for the learner and teacher pages."""
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from apps.web.charts import STATE_LABELS, STATE_SYMBOLS
+
+register = template.Library()
+
+KIND_LABELS = {
+    "practice": "Practise",
+    "review": "Review",
+    "lesson": "Read",
+    "complete": "Keep it fresh",
+}
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.4213 -> '42%'; missing values show as an en dash, never as 0%."""
+    return "–" if value is None else f"{round(100 * value)}%"
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+@register.filter
+def state_symbol(state: str) -> str:
+    return STATE_SYMBOLS.get(state, "")
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.title())
+
+
+@register.filter
+def signed(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}".replace("-", "−")
+
+
+@register.inclusion_tag("web/includes/mastery_bar.html")
+def mastery_bar(
+    name: str, after: float, threshold: float, before: float | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A bar from 0 to 100% with the goal marked; it grows from ``before`` to ``after``."""
+    start = after if before is None else before
+    return {
+        "name": name,
+        "before": round(100 * start),
+        "after": round(100 * after),
+        "goal": round(100 * threshold),
+        "moved": before is not None and round(100 * start) != round(100 * after),
+        "reached": after >= threshold,
+        **extra,
+    }
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, "")
+
+
+@register.simple_tag
+def heatmap_cells(cells: Any) -> SafeString:
+    """A heatmap row's cells, built in Python: a class of 200 has 6,000 of them, and the
+    template language (or format_html's escaping) spends ten times as long per cell. Every
+    value here is a number or one of our own constant labels, so nothing needs escaping.
+    Number, symbol and state name are written out; the colour (the class) only repeats them.
+    """
+    html = []
+    for cell in cells:
+        state = cell.state if cell.state in STATE_LABELS else "unknown"
+        label = STATE_LABELS.get(state, "Unknown")
+        stuck = ", stuck" if cell.wheel_spinning else ""
+        answers = f"{cell.attempts} answer{'' if cell.attempts == 1 else 's'}"
+        symbol = "⚠" if cell.wheel_spinning else STATE_SYMBOLS.get(state, "")
+        html.append(
+            f'<td class="cell cell--{state}{" cell--stuck" if stuck else ""}" '
+            f'title="{label}, {answers}{stuck}">{int(cell.percent)}'
+            f'<span aria-hidden="true">{symbol}</span><span class="visually-hidden"> {label}'
+            f"{stuck}</span></td>"
+        )
+    return mark_safe("".join(html))  # noqa: S308 - numbers and constants only (see above)
