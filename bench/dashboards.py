@@ -59,7 +59,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
     cards = {  # a few memory cards reviewed 0..20 days ago, shared by many rows
         days: review(
             None,
-            rating=rating_from_response(correct=True, response_seconds=None),
+            rating=rating_from_response(correct=True),
             reviewed_at=now - timedelta(days=days),
             scheduler=scheduler,
         )

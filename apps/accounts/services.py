@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Classroom, Enrollment, Role, User
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Forbidden
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in class
 JOIN_CODE_LENGTH = 8
@@ -109,9 +109,7 @@ def _save_with_fresh_code(classroom: Classroom, update_fields: list[str] | None)
 
 def classroom_create(*, owner: User, name: str, join_enabled: bool = True) -> Classroom:
     if not (owner.is_teacher or owner.is_admin_role):
-        raise ApplicationError(
-            "Only teachers and admins create classrooms.", code="permission_denied", status_code=403
-        )
+        raise Forbidden("Only teachers and admins create classrooms.")
     name = name.strip()
     if not name:
         raise ApplicationError(
@@ -142,6 +140,18 @@ def classroom_rename(*, classroom: Classroom, name: str) -> Classroom:
         )
     classroom.name = name
     classroom.save(update_fields=["name", "updated_at"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_update(
+    *, classroom: Classroom, name: str | None = None, join_enabled: bool | None = None
+) -> Classroom:
+    """Rename and / or open or close joining, both or neither."""
+    if name is not None:
+        classroom_rename(classroom=classroom, name=name)
+    if join_enabled is not None:
+        classroom_set_joining(classroom=classroom, enabled=join_enabled)
     return classroom
 
 

@@ -15,7 +15,10 @@ from rest_framework.views import exception_handler
 
 
 class ApplicationError(Exception):
-    """A business rule said no. Services raise it; the API turns it into a 400 (or ``status``)."""
+    """A business rule said no. Services raise it (or a subclass below); the one exception
+    handler maps the class to an HTTP status. Services never name a status code."""
+
+    default_code = "invalid"
 
     def __init__(
         self,
@@ -23,14 +26,52 @@ class ApplicationError(Exception):
         *,
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
-        status_code: int = status.HTTP_400_BAD_REQUEST,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
         # Field problems share the code of serializer validation errors, so clients branch once.
-        self.code = code or ("validation_error" if self.fields else "invalid")
-        self.status_code = status_code
+        self.code = code or ("validation_error" if self.fields else self.default_code)
+
+
+class NotFound(ApplicationError):
+    """No such thing, or not one the user may see (the two are not told apart)."""
+
+    default_code = "not_found"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, code=self.default_code, fields=fields)
+
+
+class Conflict(ApplicationError):
+    """The request clashes with what is stored (e.g. an id already used for something else)."""
+
+    default_code = "conflict"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, code=self.default_code, fields=fields)
+
+
+class Forbidden(ApplicationError):
+    """The user is known but may not do this."""
+
+    default_code = "permission_denied"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, code=self.default_code, fields=fields)
+
+
+# The one place where a domain error becomes an HTTP status (most specific class first).
+STATUS_OF_ERROR: tuple[tuple[type[ApplicationError], int], ...] = (
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (Conflict, status.HTTP_409_CONFLICT),
+    (Forbidden, status.HTTP_403_FORBIDDEN),
+    (ApplicationError, status.HTTP_400_BAD_REQUEST),
+)
+
+
+def status_for(error: ApplicationError) -> int:
+    return next(code for kind, code in STATUS_OF_ERROR if isinstance(error, kind))
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -80,7 +121,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         message = exc.message
         if exc.fields and not any(name in message for name in exc.fields):
             message = f"{message} ({_message_from_fields(exc.fields)})"
-        return Response(error_body(exc.code, message, exc.fields), status=exc.status_code)
+        return Response(error_body(exc.code, message, exc.fields), status=status_for(exc))
 
     response = exception_handler(exc, context)
     if response is None:

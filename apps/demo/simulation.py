@@ -35,11 +35,12 @@ from apps.core.exceptions import ApplicationError
 from apps.curriculum.models import Course, ItemType
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.simulate import make_course
 from apps.recommendations.recalculation.mastery_history import mastery_history_replay
 from apps.recommendations.recalculation.rebuild import RebuildResult, learner_state_rebuild
 from apps.recommendations.recalculation.sql import from_microseconds, insert_rows, to_microseconds
-from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.snapshot import course_snapshot
 
 DAY_US = 86_400_000_000
 SECOND_US = 1_000_000

@@ -7,11 +7,11 @@ from fsrs import Scheduler
 
 from apps.accounts.models import User
 from apps.assessments.models import Response
+from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.memory import retrievability
+from apps.recommendations.engine.policy import LearnerView, SkillStatus
 from apps.recommendations.models import LearnerAbility, LessonView, SkillMastery
-from apps.recommendations.policy import LearnerView, SkillStatus
 from apps.recommendations.scheduling import scheduler_for
-from apps.recommendations.snapshot import CourseSnapshot
 
 
 def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillStatus:

@@ -1,12 +1,10 @@
-"""Mastery state of many learners at once, from rows already loaded.
+"""Mastery state of many learners at once, from rows already loaded: the engine's rules
+(``engine.mastery``) applied to stored rows. Everything that shows a state calls this: the
+mastery API (``selectors.skill_mastery_list``, one learner), the learner's pages and the class
+pages (thousands of rows loaded in one query).
 
-``selectors.skill_mastery_list`` answers for one learner and queries their rows itself, which
-would make a class page cost one query per learner. This classifies rows the caller loaded in
-one query, with the same rules (a test holds the two in step): mastered / needs_review /
-learning / not_started from the engine's vectorised ``mastery_codes``, and ``locked`` for a
-skill not started whose prerequisites are not all learnt (a row with P(known) at the
-threshold). One learners x skills matrix, no per-cell interval: a class page needs states,
-and the credible interval per cell cost more than everything else together.
+One learners x skills matrix, no per-cell interval: a class page needs states, and the
+credible interval per cell cost more than everything else together (the mastery API adds it).
 """
 
 from collections.abc import Mapping, Sequence
@@ -17,14 +15,18 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from django.db.models import QuerySet
 
-from apps.recommendations.engine.mastery import MASTERY_STATES, MasteryPolicy, mastery_codes
+from apps.recommendations.engine.course import CourseSnapshot
+from apps.recommendations.engine.mastery import (
+    MASTERY_STATES,
+    learnt,
+    mastery_codes,
+    prerequisites_met,
+)
 from apps.recommendations.engine.memory import retrievability
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.scheduling import scheduler_for
-from apps.recommendations.snapshot import CourseSnapshot
 
-STATE_NAMES = np.array([str(state) for state in MASTERY_STATES] + ["locked"])
-LOCKED = len(MASTERY_STATES)
+STATE_NAMES = np.array([str(state) for state in MASTERY_STATES])
 
 
 class MasteryLike(Protocol):
@@ -76,13 +78,6 @@ class SkillCell:
         return round(100 * self.p_known)
 
 
-def mastery_policy(snapshot: CourseSnapshot) -> MasteryPolicy:
-    return MasteryPolicy(
-        p_known_threshold=snapshot.policy.mastery_threshold,
-        min_retrievability=snapshot.policy.min_retrievability,
-    )
-
-
 def classify_many(
     snapshot: CourseSnapshot, rows_per_learner: Sequence[Mapping[int, MasteryLike]], now: datetime
 ) -> list[list[SkillCell]]:
@@ -97,7 +92,7 @@ def classify_many(
     # Retrievability does not depend on the desired retention; passing a cached scheduler
     # only saves building a default one per row.
     scheduler = scheduler_for(snapshot.policy.desired_retention)
-    policy = mastery_policy(snapshot)
+    policy = snapshot.policy.mastery
     threshold = policy.p_known_threshold
     for i, rows in enumerate(rows_per_learner):
         for skill_id, row in rows.items():
@@ -109,15 +104,11 @@ def classify_many(
             p[i, j], has_row[i, j] = row.p_known, True
             # Recall only tells mastered from needs-review, so below the threshold it is
             # not worth its FSRS call.
-            if row.memory_state and row.p_known >= threshold:
+            if row.memory_state and learnt(row.p_known, threshold):
                 recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
-    codes = mastery_codes(p, evidence, recall, policy)
-    learnt = has_row & (p >= policy.p_known_threshold)
-    for j, skill_id in enumerate(order):
-        prerequisites = [column[s] for s in snapshot.skills[skill_id].prerequisite_ids]
-        if prerequisites:
-            blocked = ~learnt[:, prerequisites].all(axis=1)
-            codes[:, j] = np.where((codes[:, j] == 0) & blocked, LOCKED, codes[:, j])
+    # A prerequisite counts as learnt on evidence only: a stored row at the threshold.
+    met = prerequisites_met(has_row & learnt(p, threshold), snapshot.prerequisite_columns())
+    codes = mastery_codes(p, evidence, recall, policy, prerequisites_learnt=met)
     states = STATE_NAMES[codes]
     cells = []
     for i, rows in enumerate(rows_per_learner):

@@ -9,17 +9,20 @@ from django.utils import timezone
 
 from apps.accounts.models import Classroom, User
 from apps.curriculum.models import Course
-from apps.recommendations.engine.mastery import MasteryPolicy, assess_mastery
-from apps.recommendations.learner_state import learner_view, mastery_rows, status_of
-from apps.recommendations.models import LearnerAbility, SkillMastery
-from apps.recommendations.policy import (
+from apps.recommendations.engine.course import CourseSnapshot
+from apps.recommendations.engine.mastery import mastery_intervals
+from apps.recommendations.engine.policy import (
     LearnerView,
     Recommendation,
     due_reviews,
     rank_recommendations,
 )
+from apps.recommendations.learner_state import learner_view, mastery_rows, status_of
+from apps.recommendations.mastery_states import classify
+from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.results import AbilitySummary
 from apps.recommendations.scheduling import scheduler_for
-from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.snapshot import course_snapshot
 
 
 @dataclass(frozen=True)
@@ -44,48 +47,37 @@ class SkillMasteryView:
 def skill_mastery_list(
     *, learner: User, course: Course, now: datetime | None = None
 ) -> list[SkillMasteryView]:
-    """Every skill of the course for one learner, in course order (prerequisites first).
-
-    'locked' marks a skill not started whose prerequisites are not all mastered yet."""
+    """Every skill of the course for one learner, in course order (prerequisites first), with
+    the state the pages show (``mastery_states``) and its uncertainty and evidence."""
     now = now or timezone.now()
     snapshot = course_snapshot(course)
     rows = {row.skill_id: row for row in mastery_rows(learner=learner, course_id=course.pk)}
-    policy = MasteryPolicy(
-        p_known_threshold=snapshot.policy.mastery_threshold,
-        min_retrievability=snapshot.policy.min_retrievability,
-    )
+    cells = classify(snapshot, rows, now)
     scheduler = scheduler_for(snapshot.policy.desired_retention)
+    statuses = {skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()}
+    # A placement result is evidence too, though no item of the skill was answered.
+    evidence = [
+        rows[s].attempts + int(rows[s].seeded_by_placement) if s in rows else 0
+        for s in snapshot.skill_order
+    ]
+    low, high = mastery_intervals(
+        [cell.p_known for cell in cells], evidence, snapshot.policy.mastery
+    )
     views = []
-    for skill_id in snapshot.skill_order:
+    for j, (skill_id, cell) in enumerate(zip(snapshot.skill_order, cells, strict=True)):
         skill = snapshot.skills[skill_id]
         row = rows.get(skill_id)
-        status = status_of(row, now, scheduler) if row else None
-        p = row.p_known if row else skill.params.prior
-        # A placement result is evidence too, though no item of the skill was answered.
-        evidence = row.attempts + int(row.seeded_by_placement) if row else 0
-        estimate = assess_mastery(
-            p_known=p,
-            evidence_count=evidence,
-            retrievability=status.retrievability if status else None,
-            policy=policy,
-        )
-        state = str(estimate.state)
-        prerequisites_learnt = all(
-            p_id in rows and rows[p_id].p_known >= policy.p_known_threshold
-            for p_id in skill.prerequisite_ids
-        )
-        if state == "not_started" and not prerequisites_learnt:
-            state = "locked"
+        status = statuses.get(skill_id)
         views.append(
             SkillMasteryView(
                 slug=skill.slug,
                 name=skill.name,
-                state=state,
-                p_known=p,
-                interval_low=estimate.interval_low,
-                interval_high=estimate.interval_high,
-                evidence_count=estimate.evidence_count,
-                retrievability=estimate.retrievability,
+                state=cell.state,
+                p_known=cell.p_known,
+                interval_low=float(low[j]),
+                interval_high=float(high[j]),
+                evidence_count=evidence[j],
+                retrievability=status.retrievability if status else None,
                 attempts=row.attempts if row else 0,
                 correct_count=row.correct_count if row else 0,
                 last_practised_at=row.last_practised_at if row else None,
@@ -150,6 +142,25 @@ def due_reviews_for(
 
 def ability_for(*, learner: User, course: Course) -> LearnerAbility | None:
     return LearnerAbility.objects.filter(learner=learner, course=course).first()
+
+
+@dataclass(frozen=True)
+class CourseMastery:
+    course: str
+    ability: AbilitySummary | None
+    ability_responses: int
+    skills: list[SkillMasteryView]
+
+
+def course_mastery(*, learner: User, course: Course) -> CourseMastery:
+    """Mastery of every skill of a course, and the ability, for one learner."""
+    ability = ability_for(learner=learner, course=course)
+    return CourseMastery(
+        course=course.slug,
+        ability=AbilitySummary(ability.theta, ability.standard_error) if ability else None,
+        ability_responses=ability.n_responses if ability else 0,
+        skills=skill_mastery_list(learner=learner, course=course),
+    )
 
 
 def wheel_spinning_in(*, classroom: Classroom) -> QuerySet[SkillMastery]:

@@ -1,5 +1,5 @@
-"""The course as the adaptive loop sees it: skills, prerequisites, BKT parameters, published
-items with their keys, lessons and the policy, in one immutable object.
+"""Building the course snapshot (``engine.course.CourseSnapshot``) from the database, and
+caching it.
 
 Built from about eight queries and cached under the course's ``content_version``: authoring
 changes and refits bump the version, so a stale snapshot is never read. Two cache levels: a
@@ -9,80 +9,27 @@ production, local memory in the embedded default) shared by processes.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 
-from apps.assessments.grading import AnswerKey
 from apps.assessments.selectors import answer_key_for
 from apps.curriculum.graph import topological_order
 from apps.curriculum.models import Choice, Course, Item, Lesson, Skill, SkillPrerequisite, Status
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.course import (
+    DEFAULT_BKT,
+    CourseSnapshot,
+    ItemNode,
+    LessonNode,
+    PolicyValues,
+    SkillNode,
+)
 from apps.recommendations.models import CoursePolicy, SkillParameters
 
-DEFAULT_BKT = BktParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
 LOCAL_SNAPSHOTS = 16
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyValues:
-    mastery_threshold: float = 0.95
-    min_retrievability: float = 0.8
-    desired_retention: float = 0.9
-    wheel_spinning_attempts: int = 10
-    recent_items: int = 8
-    placement_max_items: int = 15
-    placement_target_se: float = 0.4
-
-
-@dataclass(frozen=True, slots=True)
-class SkillNode:
-    id: int
-    slug: str
-    name: str
-    position: int
-    prerequisite_ids: tuple[int, ...]
-    params: BktParams
-    lesson_ids: tuple[int, ...]
-    item_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ItemNode:
-    id: int
-    slug: str
-    type: str
-    skill_ids: tuple[int, ...]
-    a: float
-    b: float
-    c: float
-    key: AnswerKey
-    explanation_html: str
-    learner_view: dict[str, Any]  # exactly what a learner may see of the question
-
-
-@dataclass(frozen=True, slots=True)
-class LessonNode:
-    id: int
-    slug: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class CourseSnapshot:
-    course_id: int
-    slug: str
-    title: str
-    version: int
-    policy: PolicyValues
-    skills: dict[int, SkillNode]
-    skill_order: tuple[int, ...]  # prerequisites first
-    items: dict[int, ItemNode]
-    lessons: dict[int, LessonNode]
-    dependents: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def learner_item_view(item: Item) -> dict[str, Any]:
@@ -203,7 +150,7 @@ _local_lock = threading.Lock()
 
 
 def _cache_key(course_id: int, version: int) -> str:
-    return f"course-snapshot:v1:{course_id}:{version}"
+    return f"course-snapshot:v2:{course_id}:{version}"
 
 
 def course_snapshot(course: Course) -> CourseSnapshot:

@@ -44,7 +44,8 @@ def shown_item(html: str) -> tuple[int, str]:
     """The item id and its slug from a rendered question form."""
     item_id = re.search(r'name="item" value="(\d+)"', html)
     slug = re.search(r'data-item-slug="([\w-]+)"', html)
-    assert item_id and slug, "no question on the page"
+    assert item_id, "no question on the page"
+    assert slug, "no question on the page"
     return int(item_id.group(1)), slug.group(1)
 
 

@@ -47,7 +47,7 @@ def test_batch_states_match_the_per_learner_selector(klass):
         mastered_at=faded,
         memory_state=review(
             None,
-            rating=rating_from_response(correct=True, response_seconds=None),
+            rating=rating_from_response(correct=True),
             reviewed_at=faded,
             scheduler=scheduler_for(0.9),
         ).card_state,
@@ -103,7 +103,8 @@ def test_first_answers_only_and_unknown_items_ignored():
     rows, matrix = _first_answer_matrix(learners, items, correct, [1, 2])
     assert rows.tolist() == [7, 9]
     assert matrix.tolist()[0] == [0.0, 1.0]  # learner 7's first answer to item 1 was wrong
-    assert matrix[1, 0] == 1.0 and np.isnan(matrix[1, 1])
+    assert matrix[1, 0] == 1.0
+    assert np.isnan(matrix[1, 1])
 
 
 def test_point_biserial_is_the_correlation_with_the_rest_share():
@@ -152,16 +153,20 @@ def test_items_flagged_too_easy_too_hard_and_not_discriminating(klass):
     analysis = item_analysis(user=admin, course=klass.course)
     stats = {s.slug: s for s in analysis.items}
     assert analysis.learners == 24
-    assert stats["s1-i0"].p_correct == 1.0 and stats["s1-i0"].responses == 48
+    assert stats["s1-i0"].p_correct == 1.0
+    assert stats["s1-i0"].responses == 48
     assert stats["s1-i0"].flags[0] == "too_easy"
     # Nobody right where the model expects most to be: too hard, and far from the model.
     assert stats["s1-i1"].flags == ("too_hard", "misfitting")
     assert stats["s1-i1"].r_pb is None  # no variation: no correlation
-    assert stats["s1-i2"].r_pb < -0.5 and "not_discriminating" in stats["s1-i2"].flags
-    assert stats["s1-i4"].r_pb > 0.5 and "not_discriminating" not in stats["s1-i4"].flags
-    assert stats["s3-i0"].learners == 0 and stats["s3-i0"].p_correct is None
+    assert stats["s1-i2"].r_pb < -0.5
+    assert "not_discriminating" in stats["s1-i2"].flags
+    assert stats["s1-i4"].r_pb > 0.5
+    assert "not_discriminating" not in stats["s1-i4"].flags
+    assert stats["s3-i0"].learners == 0
+    assert stats["s3-i0"].p_correct is None
     assert stats["s3-i0"].flags == ()
-    assert stats["s1-i3"].a == 1.0 and stats["s1-i3"].b == 0.5  # the builders' difficulty
+    assert (stats["s1-i3"].a, stats["s1-i3"].b) == (1.0, 0.5)  # the builders' difficulty
 
 
 def test_misfit_compares_with_the_irt_expectation(klass):
@@ -174,5 +179,6 @@ def test_misfit_compares_with_the_irt_expectation(klass):
         LearnerAbility.objects.create(learner=learner, course=klass.course, theta=3.0)
         _respond(learner, item, False, start)  # strong learners all wrong on a medium item
     stats = {s.slug: s for s in item_analysis(user=AdminFactory(), course=klass.course).items}
-    assert stats["s2-i4"].expected > 0.85 and stats["s2-i4"].z < -3
+    assert stats["s2-i4"].expected > 0.85
+    assert stats["s2-i4"].z < -3
     assert "misfitting" in stats["s2-i4"].flags

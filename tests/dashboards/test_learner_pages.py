@@ -31,7 +31,8 @@ def test_home_shows_the_next_activity_with_its_reason_progress_and_the_join_form
     assert "No reviews due." in html
     assert reverse("practice", args=["fractions"]) in html
     assert "Take the placement test" in html
-    assert "Join class" in html and "Year 7" in html
+    assert "Join class" in html
+    assert "Year 7" in html
 
 
 def test_home_lists_reviews_that_are_due(klass):
@@ -49,7 +50,8 @@ def test_home_lists_reviews_that_are_due(klass):
     )
     html = logged_in(klass.learner).get(reverse("home")).content.decode()
     assert "Review due: you last practised Skill 1 9 days ago." in html
-    assert "<strong>Skill 1</strong>" in html and "last practised 1" in html
+    assert "<strong>Skill 1</strong>" in html
+    assert "last practised 1" in html
 
 
 def test_practice_page_is_a_plain_form_with_a_fresh_client_id_and_hints(klass):
@@ -58,7 +60,8 @@ def test_practice_page_is_a_plain_form_with_a_fresh_client_id_and_hints(klass):
     second = client.get(reverse("practice", args=["fractions"])).content.decode()
     ids = [re.search(r'name="client_id" value="([\w-]+)"', p).group(1) for p in (first, second)]
     assert ids[0] != ids[1]
-    assert 'method="post"' in first and 'action="/learn/fractions/answer/"' in first
+    assert 'method="post"' in first
+    assert 'action="/learn/fractions/answer/"' in first
     assert '<label for="answer">Your answer' in first
     assert "<summary>Hint 1 (if you are stuck)</summary>" in first
     assert shown_item(first)[1].startswith("s1-")
@@ -70,7 +73,9 @@ def test_a_right_answer_shows_feedback_explanation_mastery_and_what_comes_next(k
     response = post_answer(client, klass.course, page)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Right" in html and "Explanation" in html and "It is " in html
+    assert "Right" in html
+    assert "Explanation" in html
+    assert "It is " in html
     assert re.search(r"\d+% → <strong>\d+%</strong>", html), "mastery bar before → after"
     assert "of 95% goal" in html
     assert "Keep going: Skill 1 is at" in html
@@ -92,7 +97,8 @@ def test_a_wrong_answer_says_so(klass):
     client = logged_in(klass.learner)
     page = client.get(reverse("practice", args=["fractions"])).content.decode()
     html = post_answer(client, klass.course, page, right=False).content.decode()
-    assert "Not quite" in html and "Your answer: <strong>99</strong>" in html
+    assert "Not quite" in html
+    assert "Your answer: <strong>99</strong>" in html
 
 
 def test_an_unreadable_answer_shows_the_question_again_with_the_error_and_stores_nothing(klass):
@@ -106,7 +112,8 @@ def test_an_unreadable_answer_shows_the_question_again_with_the_error_and_stores
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "is not a number" in html and 'aria-invalid="true"' in html
+    assert "is not a number" in html
+    assert 'aria-invalid="true"' in html
     assert f'name="client_id" value="{client_id}"' in html
     assert not Response.objects.exists()
 
@@ -135,17 +142,20 @@ def test_practising_until_mastered_moves_on_and_the_map_shows_it(klass):
     assert "✓ Mastered · 9" in html
     assert '<tr data-skill="s1" data-state="mastered">' in html
     home = client.get(reverse("home")).content.decode()
-    assert "Ready: you mastered Skill 1." in home and "1 of 3</strong> skills mastered" in home
+    assert "Ready: you mastered Skill 1." in home
+    assert "1 of 3</strong> skills mastered" in home
 
 
 def test_a_lesson_comes_first_and_i_have_read_it_moves_to_practice(db, learner):
     course = chain_course(slug="withlessons", skills=1, items_per_skill=2, lessons=True)
     client = logged_in(learner)
     page = client.get(reverse("practice", args=[course.slug])).content.decode()
-    assert "About skill 1" in page and "Skill 1 explained." in page
+    assert "About skill 1" in page
+    assert "Skill 1 explained." in page
     assert "I&#x27;ve read it" in page or "I've read it" in page
     done = client.post(reverse("lesson-read", args=[course.slug, "lesson-s1"]))
-    assert done.status_code == 302 and done["Location"] == reverse("practice", args=[course.slug])
+    assert done.status_code == 302
+    assert done["Location"] == reverse("practice", args=[course.slug])
     assert LessonView.objects.filter(learner=learner).count() == 1
     after = client.get(done["Location"]).content.decode()
     assert shown_item(after)[1].startswith("s1-")
@@ -157,11 +167,13 @@ def test_history_is_paginated_and_filtered_by_course(klass):
         page = client.get(reverse("practice", args=["fractions"])).content.decode()
         post_answer(client, klass.course, page, right=False)
     html = client.get(reverse("history")).content.decode()
-    assert html.count("✗ Wrong") == 3 and "3 attempts." in html
+    assert html.count("✗ Wrong") == 3
+    assert "3 attempts." in html
     from apps.web import history_page as history
 
     paged = history.attempt_page(learner=klass.learner, course=None, page=2, per_page=2)
-    assert paged[0].number == 2 and len(paged[1]) == 1
+    assert paged[0].number == 2
+    assert len(paged[1]) == 1
     other = client.get(reverse("history"), {"course": "nothing-like-this"}).content.decode()
     assert other.count("✗ Wrong") == 3  # an unknown course filter shows everything
 
@@ -170,12 +182,14 @@ def test_placement_start_answer_finish_and_result(db, learner):
     course = chain_course(slug="placed", skills=3, items_per_skill=4)
     client = logged_in(learner)
     intro = client.get(reverse("placement-start", args=[course.slug]))
-    assert intro.status_code == 200 and b"Start the placement test" in intro.content
+    assert intro.status_code == 200
+    assert b"Start the placement test" in intro.content
     started = client.post(reverse("placement-start", args=[course.slug]))
     attempt = Attempt.objects.get(learner=learner)
     assert started["Location"] == reverse("placement", args=[course.slug, attempt.pk])
     page = client.get(started["Location"]).content.decode()
-    assert "Question 1" in page and "Next question" in page
+    assert "Question 1" in page
+    assert "Next question" in page
     item_id, slug = shown_item(page)
     client_id = re.search(r'name="client_id" value="([\w-]+)"', page).group(1)
     answered = client.post(
@@ -189,7 +203,8 @@ def test_placement_start_answer_finish_and_result(db, learner):
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.FINISHED
     result = client.get(started["Location"]).content.decode()
-    assert "Placement result" in result and "1 of 1</strong> questions right" in result
+    assert "Placement result" in result
+    assert "1 of 1</strong> questions right" in result
 
 
 def test_someone_elses_placement_attempt_is_not_found(db, learner):
@@ -212,6 +227,8 @@ def test_join_a_class_from_the_home_page_errors_inline(klass):
 
     client = logged_in(LearnerFactory())
     wrong = client.post(reverse("classroom-join"), {"code": "WRONG"})
-    assert wrong.status_code == 400 and b"No classroom has this join code" in wrong.content
+    assert wrong.status_code == 400
+    assert b"No classroom has this join code" in wrong.content
     ok = client.post(reverse("classroom-join"), {"code": klass.classroom.join_code}, follow=True)
-    assert b"You joined Year 7" in ok.content and b"Fractions" in ok.content
+    assert b"You joined Year 7" in ok.content
+    assert b"Fractions" in ok.content

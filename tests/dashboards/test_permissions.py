@@ -112,7 +112,8 @@ def test_anonymous_get_goes_to_login(world, client, name):
 def test_anonymous_post_goes_to_login_and_changes_nothing(world, client, name):
     before = state(world)
     response = client.post(world.urls[name], world.post_data)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
     assert state(world) == before
 
 

@@ -39,7 +39,8 @@ def test_layers_follow_prerequisite_depth_and_slots_follow_prerequisites():
         "c": 1,
         "d": 2,
     }
-    assert layout["a"][1] == 0 and layout["e"][1] == 1
+    assert layout["a"][1] == 0
+    assert layout["e"][1] == 1
     assert sorted(layout[k][1] for k in "bc") == [0, 1]
 
 
@@ -55,14 +56,16 @@ def test_depth_is_the_longest_chain_not_the_shortest():
 def test_map_is_well_formed_with_an_arrow_per_edge_and_labels_on_every_node():
     svg = str(mastery_map_svg(diamond(), id_prefix="m", title="Map of <Fractions>"))
     root = parse(svg)
-    assert root.get("role") == "img" and root.get("aria-labelledby") == "m-title m-desc"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "m-title m-desc"
     assert root.find(f"{SVG}title").text == "Map of <Fractions>"
     assert (
         "1 mastered; 1 needs review; 1 learning; 1 ready to learn; 1 locked"
         in root.find(f"{SVG}desc").text
     )
     edges = root.findall(f".//{SVG}path[@class='map-edge']")
-    assert len(edges) == 4 and all(e.get("marker-end") == "url(#m-arrow)" for e in edges)
+    assert len(edges) == 4
+    assert all(e.get("marker-end") == "url(#m-arrow)" for e in edges)
     nodes = {g.get("data-skill"): g for g in root.findall(f".//{SVG}g[@data-skill]")}
     assert set(nodes) == set("abcde")
     texts = ["".join(t.itertext()) for t in nodes["c"].findall(f"{SVG}text")]
@@ -121,7 +124,8 @@ def test_line_chart_has_a_point_per_answer_the_goal_and_a_summary():
     ys = [float(p.split(",")[1]) for p in line]
     assert ys == sorted(ys, reverse=True)  # rising mastery draws upwards
     goal = root.find(f".//{SVG}line[@class='chart-goal']")
-    assert goal is not None and "goal 95%" in svg
+    assert goal is not None
+    assert "goal 95%" in svg
 
 
 def test_line_chart_not_reaching_the_goal_says_so():

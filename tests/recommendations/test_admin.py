@@ -119,7 +119,8 @@ def test_list_pages_filter_and_search(staff):
     assert [row.version for row in page.context["cl"].result_list] == [9, 9]
     page = staff.get(admin_url("recalculationrun", "changelist"), {"status__exact": "succeeded"})
     [run] = page.context["cl"].result_list
-    assert "skills fitted: 0" in page.content.decode() and "bkt_fit" in page.content.decode()
+    assert "skills fitted: 0" in page.content.decode()
+    assert "bkt_fit" in page.content.decode()
     assert run.status == "succeeded"
 
 
@@ -136,7 +137,8 @@ def test_derived_state_is_read_only(staff, model):
     }[model]()
     assert staff.get(admin_url(model, "add")).status_code == 403
     page = staff.get(admin_url(model, "change", row.pk))
-    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
     assert staff.post(admin_url(model, "delete", row.pk), {"post": "yes"}).status_code == 403
     assert type(row).objects.filter(pk=row.pk).exists()
 
@@ -228,10 +230,12 @@ def test_saving_a_policy_bumps_the_content_version(staff):
     )
     assert response.status_code == 302
     course.refresh_from_db()
-    assert course.content_version == version + 2 and CoursePolicy.objects.get().recent_items == 3
+    assert course.content_version == version + 2
+    assert CoursePolicy.objects.get().recent_items == 3
     staff.post(admin_url("coursepolicy", "delete", policy.pk), {"post": "yes"})
     course.refresh_from_db()
-    assert course.content_version == version + 3 and not CoursePolicy.objects.exists()
+    assert course.content_version == version + 3
+    assert not CoursePolicy.objects.exists()
 
 
 @pytest.mark.parametrize("factory", [None, LearnerFactory, TeacherFactory])
@@ -241,8 +245,10 @@ def test_people_who_are_not_staff_are_sent_to_the_login_page(factory, empty_queu
         client.force_login(factory())
     for model in LIST_PAGES:
         response = client.get(admin_url(model, "changelist"))
-        assert response.status_code == 302 and "/admin/login/" in response.url
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
     response = client.post(
         admin_url("recalculationrun", "changelist"), {"action": "run_recalculation_now"}
     )
-    assert response.status_code == 302 and queued_tasks() == []
+    assert response.status_code == 302
+    assert queued_tasks() == []

@@ -40,14 +40,17 @@ def test_feedback_carries_correctness_explanation_mastery_and_the_next_activity(
     assert (body["correct"], body["score"], body["item"]) == (True, 1.0, "s1-i2")
     assert body["explanation_html"] == "<p>It is 2.0.</p>"
     [change] = body["mastery"]
-    assert change["skill"] == "s1" and change["after"] > change["before"] == 0.2
-    assert body["next"]["kind"] == "practice" and body["next"]["skill"]["slug"] == "s1"
+    assert change["skill"] == "s1"
+    assert change["after"] > change["before"] == 0.2
+    assert body["next"]["kind"] == "practice"
+    assert body["next"]["skill"]["slug"] == "s1"
     assert body["next"]["item"]["id"] != item_id(course, "s1-i2")  # not the one just answered
     assert "numeric_answer" not in str(body["next"])
     row = SkillMastery.objects.get(learner=learner)
     assert (row.attempts, row.correct_count) == (1, 1)
     assert row.p_known == pytest.approx(change["after"], abs=1e-4)
-    assert row.memory_state["state"] in (1, 2) and row.review_due_at is not None
+    assert row.memory_state["state"] in (1, 2)
+    assert row.review_due_at is not None
     assert LearnerAbility.objects.get(learner=learner).theta > 0
 
 
@@ -68,9 +71,12 @@ def test_a_retried_submit_returns_the_first_result_and_stores_nothing_new(course
     again = submit(client, item_id(course, "s1-i1"), "1", client_id=client_id)
     # Even a retry with a different body (a buggy client) returns the first result.
     changed = submit(client, item_id(course, "s1-i1"), "9", client_id=client_id)
-    assert first.status_code == 201 and again.status_code == 200 and changed.status_code == 200
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert changed.status_code == 200
     assert again.json() == first.json() == changed.json()
-    assert Response.objects.count() == 1 and MasteryChange.objects.count() == 1
+    assert Response.objects.count() == 1
+    assert MasteryChange.objects.count() == 1
     assert SkillMastery.objects.get().attempts == 1
 
 
@@ -227,6 +233,7 @@ def test_a_retry_after_the_receipt_was_pruned_is_rebuilt_from_the_log(course):
         (m["skill"], m["before"], m["after"]) for m in first["mastery"]
     ]
     assert body["next"]["kind"] == "practice"
-    assert Response.objects.count() == 1 and SkillMastery.objects.get().attempts == 1
+    assert Response.objects.count() == 1
+    assert SkillMastery.objects.get().attempts == 1
     other = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
     assert other.status_code == 409

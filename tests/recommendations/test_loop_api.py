@@ -42,17 +42,17 @@ def test_practise_until_mastered_then_move_to_the_next_skill():
         if feedback["mastery"][0]["mastered_now"]:
             mastered_after = n
             break
-    assert mastered_after is not None and mastered_after >= 3
+    assert mastered_after is not None
+    assert mastered_after >= 3
     assert (nxt["skill"]["slug"], nxt["reason"]) == ("s2", "Ready: you mastered Skill 1.")
     mastery = client.get("/api/v1/mastery/", {"course": course.slug}).json()
     states = {s["slug"]: s["state"] for s in mastery["skills"]}
     assert states == {"s1": "mastered", "s2": "not_started", "s3": "locked"}
     s1 = mastery["skills"][0]
-    assert (
-        s1["evidence_count"] == mastered_after
-        and s1["interval_low"] < s1["p_known"] <= s1["interval_high"]
-    )
-    assert mastery["ability"]["theta"] > 0 and mastery["ability_responses"] == mastered_after
+    assert s1["evidence_count"] == mastered_after
+    assert s1["interval_low"] < s1["p_known"] <= s1["interval_high"]
+    assert mastery["ability"]["theta"] > 0
+    assert mastery["ability_responses"] == mastered_after
 
 
 def test_a_new_skill_with_a_lesson_starts_with_it():
@@ -62,9 +62,11 @@ def test_a_new_skill_with_a_lesson_starts_with_it():
     first = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
     assert (first["kind"], first["lesson"]["slug"]) == ("lesson", "lesson-s1")
     read = client.post(f"/api/v1/courses/{course.slug}/lessons/lesson-s1/read/")
-    assert read.status_code == 204 and LessonView.objects.filter(learner=learner).count() == 1
+    assert read.status_code == 204
+    assert LessonView.objects.filter(learner=learner).count() == 1
     after = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
-    assert after["kind"] == "practice" and after["item"]["skills"] == ["s1"]
+    assert after["kind"] == "practice"
+    assert after["item"]["skills"] == ["s1"]
 
 
 def test_recommendations_and_due_reviews():
@@ -90,16 +92,15 @@ def test_recommendations_and_due_reviews():
     due = client.get("/api/v1/reviews/due/", {"course": course.slug}).json()
     assert [d["skill"] for d in due] == ["s1", "s2"]
     nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
-    assert (
-        nxt["kind"] == "review"
-        and nxt["reason"] == "Review due: you last practised Skill 1 6 days ago."
-    )
+    assert nxt["kind"] == "review"
+    assert nxt["reason"] == "Review due: you last practised Skill 1 6 days ago."
 
 
 def test_course_query_parameter_is_required_and_validated():
     client = client_for(LearnerFactory())
     missing = client.get("/api/v1/practice/next/")
-    assert missing.status_code == 400 and "course" in missing.json()["error"]["fields"]
+    assert missing.status_code == 400
+    assert "course" in missing.json()["error"]["fields"]
     assert client.get("/api/v1/mastery/", {"course": "nope"}).status_code == 404
 
 
@@ -157,8 +158,9 @@ def test_placement_finish_seeds_skills_known_by_ability_and_their_prerequisites(
             learner=learner, item=item, attempt=attempt, answer="x", correct=True, score=1.0
         )
     result = placement_finish(learner=learner, attempt=attempt)
-    assert result["answered"] == 10 and result["theta"] > 1.5
-    assert result["mastered_skills"] == ["s1", "s2", "s3"]
+    assert result.answered == 10
+    assert result.theta > 1.5
+    assert result.mastered_skills == ["s1", "s2", "s3"]
     rows = SkillMastery.objects.filter(learner=learner)
     assert {(r.skill.slug, r.seeded_by_placement, r.p_known >= 0.95) for r in rows} == {
         ("s1", True, True),
@@ -197,7 +199,8 @@ def test_placement_all_wrong_seeds_nothing_and_finish_early_works():
         ).json()["next"]
         body["next"] = nxt
     finished = client.post(f"/api/v1/placement/{body['attempt']}/finish/").json()
-    assert finished["status"] == "finished" and finished["result"]["mastered_skills"] == []
+    assert finished["status"] == "finished"
+    assert finished["result"]["mastered_skills"] == []
     assert finished["result"]["theta"] < 0
     late = client.post(
         "/api/v1/practice/answers/",
@@ -209,7 +212,8 @@ def test_placement_all_wrong_seeds_nothing_and_finish_early_works():
         },
         format="json",
     )
-    assert late.status_code == 400 and "attempt" in late.json()["error"]["fields"]
+    assert late.status_code == 400
+    assert "attempt" in late.json()["error"]["fields"]
 
 
 def test_other_learners_placement_is_404():
@@ -259,4 +263,5 @@ def test_every_recommendation_is_logged_with_its_reason():
     nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
     answer_right(client, nxt["item"])
     log = RecommendationLog.objects.get(learner=learner)
-    assert log.kind == "practice" and log.reason.startswith(("Keep going", "Start here"))
+    assert log.kind == "practice"
+    assert log.reason.startswith(("Keep going", "Start here"))

@@ -5,18 +5,18 @@ from datetime import UTC, datetime, timedelta
 
 from apps.assessments.grading import AnswerKey
 from apps.recommendations.engine.bkt import BktParams
-from apps.recommendations.policy import (
-    LearnerView,
-    SkillStatus,
-    next_activity,
-    rank_recommendations,
-)
-from apps.recommendations.snapshot import (
+from apps.recommendations.engine.course import (
     CourseSnapshot,
     ItemNode,
     LessonNode,
     PolicyValues,
     SkillNode,
+)
+from apps.recommendations.engine.policy import (
+    LearnerView,
+    SkillStatus,
+    next_activity,
+    rank_recommendations,
 )
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

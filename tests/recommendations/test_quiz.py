@@ -38,7 +38,8 @@ def test_a_quiz_asks_its_items_in_order_and_scores_them(quiz):
     assert started.status_code == 201
     flow = started.json()
     attempt = flow["attempt"]["id"]
-    assert flow["next"]["item"]["slug"] == "s2-i1" and flow["next"]["reason"] == "Question 1 of 3."
+    assert flow["next"]["item"]["slug"] == "s2-i1"
+    assert flow["next"]["reason"] == "Question 1 of 3."
     nxt = answer(client, flow["next"]["item"], "1", attempt)
     assert nxt["item"]["slug"] == "s1-i0"
     nxt = answer(client, nxt["item"], "5", attempt)  # wrong
@@ -51,8 +52,10 @@ def test_a_quiz_asks_its_items_in_order_and_scores_them(quiz):
         "score": pytest.approx(0.6667, abs=1e-4),
     }
     detail = client.get(f"/api/v1/attempts/{attempt}/").json()
-    assert detail["attempt"]["status"] == "finished" and detail["next"] is None
-    assert detail["attempt"]["n_answered"] == 3 and detail["attempt"]["n_correct"] == 2
+    assert detail["attempt"]["status"] == "finished"
+    assert detail["next"] is None
+    assert detail["attempt"]["n_answered"] == 3
+    assert detail["attempt"]["n_correct"] == 2
     history = client.get("/api/v1/attempts/", {"course": quiz.course.slug}).json()["results"]
     assert [h["id"] for h in history] == [attempt]
 
@@ -77,4 +80,5 @@ def test_attempts_are_private(quiz):
 def test_practice_assessments_have_no_attempts(quiz):
     practice = Assessment.objects.create(course=quiz.course, slug="p", title="P", kind="practice")
     response = client_for(LearnerFactory()).post(f"/api/v1/assessments/{practice.pk}/attempts/")
-    assert response.status_code == 400 and "assessment" in response.json()["error"]["fields"]
+    assert response.status_code == 400
+    assert "assessment" in response.json()["error"]["fields"]

@@ -14,6 +14,7 @@ from apps.assessments.models import Response
 from apps.curriculum.models import Course
 from apps.demo.simulation import simulate_learners
 from apps.recommendations.engine.bkt import BktParams, bkt_update
+from apps.recommendations.engine.course import DEFAULT_BKT
 from apps.recommendations.models import (
     LearnerAbility,
     RecalculationLock,
@@ -26,7 +27,6 @@ from apps.recommendations.recalculation.course import (
     recalculate_course,
     recalculation_start,
 )
-from apps.recommendations.snapshot import DEFAULT_BKT
 from tests.recommendations.builders import chain_course, choice_item
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +61,14 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
     version = course.content_version
     run = run_now(full=True)
     counts = run.counts["courses"]["sim"]
-    assert run.status == RunStatus.SUCCEEDED and run.error == ""
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.error == ""
     assert run.response_watermark == Response.objects.latest("id").pk
     assert (counts["skills_fitted"], counts["skills_too_little_data"]) == (3, 0)
     # Simulated skills are independent, so some items barely load on the one 2PL dimension:
     # those come out implausible (slope under 0.2) and keep their authored values.
-    assert counts["items_eligible"] == 12 and counts["items_calibrated"] >= 3
+    assert counts["items_eligible"] == 12
+    assert counts["items_calibrated"] >= 3
     assert counts["items_calibrated"] + counts["items_implausible"] == 12
     assert counts["learners_rebuilt"] == counts["learners_affected"] == 120
     assert counts["responses"] == Response.objects.count()
@@ -79,10 +81,13 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
         "write",
         "publish",
     }
-    assert run.timings["total"] > 0 and run.finished_at is not None
+    assert run.timings["total"] > 0
+    assert run.finished_at is not None
     assert active_versions(course) == {"s1": 1, "s2": 1, "s3": 1}
     fitted = SkillParameters.objects.get(skill__slug="s1", is_active=True)
-    assert fitted.run == run and fitted.n_learners == 120 and fitted.log_likelihood < 0
+    assert fitted.run == run
+    assert fitted.n_learners == 120
+    assert fitted.log_likelihood < 0
     assert set(fitted.standard_errors) == {"prior", "learn", "guess", "slip", "forget"}
     course.refresh_from_db()
     assert course.content_version == version + 1
@@ -99,13 +104,15 @@ def test_calibration_keeps_each_items_authored_guessing_and_moves_a_and_b():
 
     counts = run_now(full=True).counts["courses"]["mixed"]
 
-    assert counts["items_calibrated"] > 0 and counts["items_changed"] > 0
+    assert counts["items_calibrated"] > 0
+    assert counts["items_changed"] > 0
     after = {item.slug: (item.irt_a, item.irt_b, item.irt_c) for item in mixed.items.all()}
     assert {slug: row[2] for slug, row in after.items()} == {
         slug: row[2] for slug, row in authored.items()
     }
     moved = [slug for slug in after if after[slug][:2] != authored[slug][:2]]
-    assert any("-c" in slug for slug in moved) and any("-i" in slug for slug in moved)
+    assert any("-c" in slug for slug in moved)
+    assert any("-i" in slug for slug in moved)
 
 
 def test_rebuilt_state_uses_the_new_parameters(course):
@@ -114,7 +121,8 @@ def test_rebuilt_state_uses_the_new_parameters(course):
         row.skill_id: BktParams(row.prior, row.learn, row.guess, row.slip, row.forget)
         for row in SkillParameters.objects.filter(is_active=True)
     }
-    assert params and all(p != DEFAULT_BKT for p in params.values())
+    assert params
+    assert all(p != DEFAULT_BKT for p in params.values())
     learner_ids = list(LearnerAbility.objects.values_list("learner_id", flat=True)[:5])
     for row in SkillMastery.objects.filter(learner_id__in=learner_ids):
         # The scalar hot-path update, answer by answer, with the fitted parameters.
@@ -157,7 +165,8 @@ def test_a_course_run_leaves_other_courses_alone(course):
     other = chain_course(slug="other", skills=1, items_per_skill=2)
     simulate_learners(course=other, learners=5, days=2, seed=1, prefix="other")
     run = run_now(full=True, course=course)
-    assert list(run.counts["courses"]) == ["sim"] and run.course == course
+    assert list(run.counts["courses"]) == ["sim"]
+    assert run.course == course
     assert not SkillParameters.objects.filter(skill__course=other).exists()
 
 
@@ -166,8 +175,10 @@ def test_skills_with_too_little_data_keep_their_parameters():
     simulate_learners(course=course, learners=4, days=3, seed=2)
     run = run_now(full=True)
     counts = run.counts["courses"]["small"]
-    assert counts["skills_fitted"] == 0 and counts["skills_too_little_data"] == 2
-    assert counts["items_calibrated"] == 0 and counts["items_too_little_data"] == 4
+    assert counts["skills_fitted"] == 0
+    assert counts["skills_too_little_data"] == 2
+    assert counts["items_calibrated"] == 0
+    assert counts["items_too_little_data"] == 4
     assert not SkillParameters.objects.exists()
     assert counts["content_version_bumped"] == 0
     assert counts["learners_rebuilt"] == 4  # their state is still recomputed exactly
@@ -176,9 +187,11 @@ def test_skills_with_too_little_data_keep_their_parameters():
 def test_an_overlapping_run_is_skipped_and_recorded(course):
     holder = recalculation_start(trigger="beat", full=True)
     skipped = run_now(full=True, trigger="admin")
-    assert skipped.status == RunStatus.SKIPPED and skipped.finished_at is not None
+    assert skipped.status == RunStatus.SKIPPED
+    assert skipped.finished_at is not None
     assert f"run {holder.pk} holds the recalculation lock" in skipped.error
-    assert skipped.counts == {} and skipped.pending_tasks == 0
+    assert skipped.counts == {}
+    assert skipped.pending_tasks == 0
     assert not SkillParameters.objects.exists()
     holder.refresh_from_db()
     assert holder.status == RunStatus.RUNNING
@@ -211,7 +224,8 @@ def test_a_failure_marks_the_run_failed_and_releases_the_lock(course, monkeypatc
     with pytest.raises(CommandError, match="calibration exploded"):
         call_command("recalculate", "--full", stdout=StringIO(), stderr=StringIO())
     run = RecalculationRun.objects.get()
-    assert run.status == RunStatus.FAILED and "calibration exploded" in run.error
+    assert run.status == RunStatus.FAILED
+    assert "calibration exploded" in run.error
     assert not RecalculationLock.objects.exists()
     monkeypatch.undo()
     assert run_now(full=True).status == RunStatus.SUCCEEDED  # the next run is not blocked
@@ -223,7 +237,8 @@ def test_a_redelivered_course_task_does_nothing_twice(course):
     assert recalculate_course(run_id=run.pk, course_id=course_id, full=True) is not None
     assert recalculate_course(run_id=run.pk, course_id=course_id, full=True) is None
     run.refresh_from_db()
-    assert run.status == RunStatus.SUCCEEDED and run.pending_tasks == 0
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.pending_tasks == 0
     assert SkillParameters.objects.count() == 3
 
 
@@ -232,7 +247,8 @@ def test_the_command_prints_counts_and_timings(course):
     call_command("recalculate", "--course", "sim", "--full", stdout=out, stderr=StringIO())
     report = json.loads(out.getvalue())
     assert report["status"] == "succeeded"
-    assert report["counts"]["skills_fitted"] == 3 and report["counts"]["courses"] == 1
+    assert report["counts"]["skills_fitted"] == 3
+    assert report["counts"]["courses"] == 1
     assert set(report["timings"]["phases"]) >= {"load", "bkt_fit", "replay", "write"}
 
 

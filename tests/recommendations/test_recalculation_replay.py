@@ -161,7 +161,8 @@ def test_answers_to_an_item_count_once_each_in_the_ability(course):
     answer(course, other, "s1-i0", True, start)
     learner_state_rebuild(course=course, learners=[other])
     once = LearnerAbility.objects.get(learner=other)
-    assert repeated.theta > once.theta and repeated.standard_error < once.standard_error
+    assert repeated.theta > once.theta
+    assert repeated.standard_error < once.standard_error
 
 
 def test_a_placement_seed_is_kept_and_the_counts_are_rebuilt(course):
@@ -241,5 +242,6 @@ def test_a_refit_recovers_the_parameters_that_generated_the_answers():
             assert 0 < error < 0.04
             tolerance = max(3 * error, 0.02)
             assert getattr(fitted, name) == pytest.approx(getattr(truth[code], name), abs=tolerance)
-        assert fitted.n_learners == 400 and fitted.forget == 0.0
+        assert fitted.n_learners == 400
+        assert fitted.forget == 0.0
     assert sum(SkillParameters.objects.values_list("n_responses", flat=True)) == log.size

@@ -42,8 +42,11 @@ def test_recalculate_all_runs_one_task_per_course_then_finishes(
         run_id = tasks.recalculate_all.apply(kwargs={"full": True}).get()
     run = RecalculationRun.objects.get(pk=run_id)
     assert len(callbacks) == 1  # the group is queued once the run is committed
-    assert run.status == RunStatus.SUCCEEDED and run.trigger == "beat" and run.full
-    assert sorted(run.counts["courses"]) == ["alpha", "beta"] and run.pending_tasks == 0
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.trigger == "beat"
+    assert run.full
+    assert sorted(run.counts["courses"]) == ["alpha", "beta"]
+    assert run.pending_tasks == 0
     assert run.counts["totals"]["learners_rebuilt"] == 12
     assert not RecalculationLock.objects.exists()
 
@@ -74,7 +77,9 @@ def test_a_transient_database_error_is_retried(courses, eager, monkeypatch):
     tasks.recalculate_course_task.apply(args=(run.pk, first, True))
     assert calls == [first, first]
     run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING and run.pending_tasks == 1 and run.error == ""
+    assert run.status == RunStatus.RUNNING
+    assert run.pending_tasks == 1
+    assert run.error == ""
 
 
 def test_a_failing_course_task_fails_the_run_and_releases_the_lock(courses, eager, monkeypatch):
@@ -87,7 +92,8 @@ def test_a_failing_course_task_fails_the_run_and_releases_the_lock(courses, eage
     result = tasks.recalculate_course_task.apply(args=(run.pk, courses[0].pk, True))
     assert result.failed()
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and run.error.startswith("ValueError: no such thing")
+    assert run.status == RunStatus.FAILED
+    assert run.error.startswith("ValueError: no such thing")
     assert not RecalculationLock.objects.exists()
     # The other course's task, arriving later, finds the run over and does nothing.
     monkeypatch.undo()
@@ -99,7 +105,8 @@ def test_a_failing_course_task_fails_the_run_and_releases_the_lock(courses, eage
 def test_the_course_task_has_limits_and_retries():
     task = tasks.recalculate_course_task
     assert (task.soft_time_limit, task.time_limit, task.max_retries) == (1800, 1900, 5)
-    assert OperationalError in task.autoretry_for and task.acks_late
+    assert OperationalError in task.autoretry_for
+    assert task.acks_late
     assert tasks.recalculate_all.soft_time_limit == 300
 
 
@@ -108,4 +115,5 @@ def test_the_beat_schedule_has_the_nightly_recalculation_after_sync():
     entry = PeriodicTask.objects.get(name="recalculate-learner-models")
     assert entry.task == "apps.recommendations.tasks.recalculate_all"
     assert (entry.crontab.hour, entry.crontab.minute) == ("2", "15")
-    assert entry.kwargs == '{"full": false}' and entry.enabled
+    assert entry.kwargs == '{"full": false}'
+    assert entry.enabled

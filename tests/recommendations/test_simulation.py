@@ -46,8 +46,10 @@ def test_learners_responses_and_state_are_created(course):
     assert now - timedelta(days=10) <= span.first().created_at == result.first_at
     assert span.last().created_at == result.last_at <= now
     taken = responses.values_list("time_taken_ms", flat=True)
-    assert min(taken) >= 2_000 and max(taken) <= 300_000
-    assert result.rebuild is not None and result.rebuild.learners_written == 30
+    assert min(taken) >= 2_000
+    assert max(taken) <= 300_000
+    assert result.rebuild is not None
+    assert result.rebuild.learners_written == 30
     pairs = responses.values("learner", "item__skills").distinct().count()
     assert SkillMastery.objects.count() == pairs
     assert not SkillMastery.objects.filter(memory_state=None).exists()
@@ -61,7 +63,8 @@ def test_answers_are_graded_consistently(course):
     )[:200]:
         key = float(item_slug.split("-i")[1])  # the builders' items answer their index
         graded = grade(AnswerKey(type="numeric", numeric_answer=key), answer)
-        assert graded.correct is correct and score == float(correct)
+        assert graded.correct is correct
+        assert score == float(correct)
         assert isinstance(answer, str)  # as a learner types it
 
 
@@ -99,7 +102,8 @@ def test_the_same_seed_gives_the_same_history(course):
     one = simulate_history(snapshot=snapshot, n_learners=20, days=5, now=now, seed=3)
     two = simulate_history(snapshot=snapshot, n_learners=20, days=5, now=now, seed=3)
     other = simulate_history(snapshot=snapshot, n_learners=20, days=5, now=now, seed=4)
-    assert np.array_equal(one.correct, two.correct) and np.array_equal(one.item_id, two.item_id)
+    assert np.array_equal(one.correct, two.correct)
+    assert np.array_equal(one.item_id, two.item_id)
     assert np.array_equal(one.created_us, two.created_us)
     assert not np.array_equal(one.created_us[:50], other.created_us[:50])
     assert set(one.true_params) == {"s1", "s2", "s3"}
@@ -173,7 +177,8 @@ def test_the_command_refuses_production_settings_unless_forced(course, settings)
     settings.ENVIRONMENT = "production"
     with pytest.raises(CommandError, match="production settings"):
         call_command("simulate_learners", "--course=sim", "--learners=2", "--days=2")
-    assert not User.objects.exists() and not Response.objects.exists()
+    assert not User.objects.exists()
+    assert not Response.objects.exists()
     call_command(
         "simulate_learners",
         "--course=sim",

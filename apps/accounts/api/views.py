@@ -1,6 +1,5 @@
 from collections.abc import Sequence
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -151,13 +150,11 @@ class ClassroomDetailApi(GenericAPIView):
         classroom = selectors.classroom_managed_by(user=request_user(request), pk=pk)
         data = s.ClassroomUpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            if "name" in data.validated_data:
-                services.classroom_rename(classroom=classroom, name=data.validated_data["name"])
-            if "join_enabled" in data.validated_data:
-                services.classroom_set_joining(
-                    classroom=classroom, enabled=data.validated_data["join_enabled"]
-                )
+        services.classroom_update(
+            classroom=classroom,
+            name=data.validated_data.get("name"),
+            join_enabled=data.validated_data.get("join_enabled"),
+        )
         classroom = selectors.classroom_get_for(user=request_user(request), pk=pk)
         return Response(self.get_serializer(classroom).data)
 

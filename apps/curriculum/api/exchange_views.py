@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.permissions import IsTeacherOrAdmin
 from apps.accounts.requests import request_user
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Forbidden
 from apps.curriculum import selectors
 from apps.curriculum.api import serializers as s
 from apps.curriculum.exchange import MAX_FILE_BYTES, course_export, course_import, items_to_csv
@@ -66,11 +66,7 @@ class CourseImportApi(APIView):
             and writes_existing
             and not selectors.can_edit_course(user=request_user(request), course=existing)
         ):
-            raise ApplicationError(
-                "Only the course's author or an admin may change it.",
-                code="permission_denied",
-                status_code=403,
-            )
+            raise Forbidden("Only the course's author or an admin may change it.")
         result = course_import(
             source_name=upload.name,
             content=content,

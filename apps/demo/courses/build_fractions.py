@@ -4100,7 +4100,7 @@ def main() -> None:
     text = json.dumps(course, indent=2, ensure_ascii=False) + "\n"
     OUT.write_text(text, encoding="utf-8")
     c = course["course"]
-    print(
+    print(  # noqa: T201 - a script run by hand; this is its output
         f"wrote {OUT}: {len(c['skills'])} skills, {len(c['lessons'])} lessons, "
         f"{len(c['items'])} items"
     )

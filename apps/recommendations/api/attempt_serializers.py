@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.assessments.models import Assessment, Attempt
+from apps.recommendations.api.serializers import AttemptStepOutputSerializer
 
 
 class AssessmentOutputSerializer(serializers.ModelSerializer):
@@ -37,4 +38,4 @@ class AttemptOutputSerializer(serializers.ModelSerializer):
 
 class AttemptFlowOutputSerializer(serializers.Serializer):
     attempt = AttemptOutputSerializer()
-    next = serializers.DictField(allow_null=True, help_text="The next item (kind quiz/placement).")
+    next = AttemptStepOutputSerializer(allow_null=True, help_text="The attempt's next item.")

@@ -3,9 +3,9 @@
 Items of an attempt are answered with POST /api/v1/practice/answers/ and ``attempt``; each
 answer's ``next`` then carries the attempt's next item until it finishes."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,12 +20,20 @@ from apps.assessments.models import Assessment, AssessmentKind, Attempt, Attempt
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors as curriculum_selectors
 from apps.recommendations.api import attempt_serializers as s
+from apps.recommendations.results import AttemptFinished, AttemptStep
 from apps.recommendations.services.placement import (
     placement_finish,
-    placement_next_payload,
+    placement_next,
     placement_start,
 )
-from apps.recommendations.services.quiz import quiz_finish, quiz_next_payload, quiz_start
+from apps.recommendations.services.quiz import quiz_finish, quiz_next, quiz_start
+
+
+@dataclass(frozen=True)
+class AttemptFlow:
+    attempt: Attempt
+    next: AttemptStep | None
+
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or state; `error.fields` says which."),
@@ -44,22 +52,19 @@ def _own_attempt(request: Request, pk: int) -> Attempt:
     return attempt
 
 
-def _next_for(request: Request, attempt: Attempt) -> dict[str, Any] | None:
+def _next_for(attempt: Attempt) -> AttemptStep | None:
+    """The attempt's next item (reads only), or None once it is finished."""
     if attempt.status == AttemptStatus.FINISHED:
         return None
-    with transaction.atomic():
-        if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
-            return placement_next_payload(learner=request_user(request), attempt=attempt)
-        return quiz_next_payload(attempt=attempt)
+    if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+        return placement_next(attempt=attempt)
+    return quiz_next(attempt=attempt)
 
 
-def _flow(attempt: Attempt, next_payload: dict[str, Any] | None) -> dict[str, Any]:
+def _flow(attempt: Attempt, step: AttemptStep | AttemptFinished | None) -> dict[str, Any]:
     attempt.refresh_from_db()
-    finished = attempt.status == AttemptStatus.FINISHED
-    return {
-        "attempt": s.AttemptOutputSerializer(attempt).data,
-        "next": None if finished else next_payload,
-    }
+    flow = AttemptFlow(attempt=attempt, next=step if isinstance(step, AttemptStep) else None)
+    return s.AttemptFlowOutputSerializer(flow).data
 
 
 class AssessmentListApi(GenericAPIView):
@@ -96,11 +101,9 @@ class AttemptStartApi(GenericAPIView):
         ):
             raise Http404("No such assessment.")
         if assessment.kind == AssessmentKind.DIAGNOSTIC:
-            attempt, next_payload = placement_start(
-                learner=request_user(request), course=assessment.course
-            )
+            attempt, step = placement_start(learner=request_user(request), course=assessment.course)
         elif assessment.kind == AssessmentKind.QUIZ:
-            attempt, next_payload = quiz_start(learner=request_user(request), assessment=assessment)
+            attempt, step = quiz_start(learner=request_user(request), assessment=assessment)
         else:
             raise ApplicationError(
                 "Practice has no attempts.",
@@ -111,7 +114,7 @@ class AttemptStartApi(GenericAPIView):
                     ]
                 },
             )
-        return Response(_flow(attempt, next_payload), status=status.HTTP_201_CREATED)
+        return Response(_flow(attempt, step), status=status.HTTP_201_CREATED)
 
 
 class AttemptListApi(GenericAPIView):
@@ -144,7 +147,7 @@ class AttemptDetailApi(GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         attempt = _own_attempt(request, pk)
-        return Response(_flow(attempt, _next_for(request, attempt)))
+        return Response(_flow(attempt, _next_for(attempt)))
 
 
 class AttemptFinishApi(GenericAPIView):
@@ -158,12 +161,10 @@ class AttemptFinishApi(GenericAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         attempt = _own_attempt(request, pk)
-        if attempt.status != AttemptStatus.FINISHED:
-            with transaction.atomic():
-                if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
-                    placement_finish(
-                        learner=request_user(request), attempt=attempt, reason="finished_by_learner"
-                    )
-                else:
-                    quiz_finish(attempt=attempt)
+        if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+            placement_finish(
+                learner=request_user(request), attempt=attempt, reason="finished_by_learner"
+            )
+        else:
+            quiz_finish(learner=request_user(request), attempt=attempt)
         return Response(_flow(attempt, None))

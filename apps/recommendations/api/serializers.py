@@ -1,4 +1,9 @@
+from typing import Any
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+
+from apps.recommendations import results
 
 
 class CourseQuerySerializer(serializers.Serializer):
@@ -19,25 +24,132 @@ class LearnerItemOutputSerializer(serializers.Serializer):
     skills = serializers.ListField(child=serializers.CharField())
 
 
-class NamedRefOutputSerializer(serializers.Serializer):
+class SkillRefOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
-    name = serializers.CharField(required=False)
-    title = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+class LessonRefOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
 
 
 class NextActivityOutputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=["review", "practice", "lesson", "complete", "placement", "placement_finished"]
-    )
+    """Renders ``results.ActivityView``."""
+
+    kind = serializers.ChoiceField(choices=["review", "practice", "lesson", "complete"])
     reason = serializers.CharField(help_text="Why this comes next, for the learner.")
-    course = serializers.CharField(required=False)
-    skill = NamedRefOutputSerializer(allow_null=True, required=False)
+    course = serializers.CharField()
+    skill = SkillRefOutputSerializer(allow_null=True)
     item = LearnerItemOutputSerializer(allow_null=True)
-    lesson = NamedRefOutputSerializer(allow_null=True, required=False)
-    expected_gain = serializers.FloatField(required=False)
-    attempt = serializers.IntegerField(required=False)
-    progress = serializers.DictField(required=False)
-    result = serializers.DictField(required=False)
+    lesson = LessonRefOutputSerializer(allow_null=True)
+    expected_gain = serializers.FloatField()
+
+
+class PlacementProgressOutputSerializer(serializers.Serializer):
+    answered = serializers.IntegerField()
+    max_items = serializers.IntegerField()
+    theta = serializers.FloatField()
+    standard_error = serializers.FloatField()
+
+
+class QuizProgressOutputSerializer(serializers.Serializer):
+    answered = serializers.IntegerField()
+    of = serializers.IntegerField()
+
+
+class PlacementResultOutputSerializer(serializers.Serializer):
+    theta = serializers.FloatField()
+    standard_error = serializers.FloatField()
+    answered = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    stop_reason = serializers.CharField()
+    mastered_skills = serializers.ListField(child=serializers.CharField())
+
+
+class QuizResultOutputSerializer(serializers.Serializer):
+    answered = serializers.IntegerField()
+    of = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    score = serializers.FloatField()
+
+
+class _ByTypeField(serializers.Field):
+    """A value that is one of several result types, each rendered by its serializer."""
+
+    renderers: dict[type, type[serializers.Serializer]] = {}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: object) -> Any:
+        return self.renderers[type(value)]().to_representation(value)
+
+
+def _one_of(name: str, *choices: type[serializers.Serializer]) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name=name, serializers=list(choices), resource_type_field_name=None
+    )
+
+
+@extend_schema_field(
+    _one_of("AttemptProgress", PlacementProgressOutputSerializer, QuizProgressOutputSerializer)
+)
+class AttemptProgressField(_ByTypeField):
+    renderers = {
+        results.PlacementProgress: PlacementProgressOutputSerializer,
+        results.QuizProgress: QuizProgressOutputSerializer,
+    }
+
+
+@extend_schema_field(
+    _one_of("AttemptResult", PlacementResultOutputSerializer, QuizResultOutputSerializer)
+)
+class AttemptResultField(_ByTypeField):
+    renderers = {
+        results.PlacementResult: PlacementResultOutputSerializer,
+        results.QuizResult: QuizResultOutputSerializer,
+    }
+
+
+class AttemptStepOutputSerializer(serializers.Serializer):
+    """Renders ``results.AttemptStep``: the next item of a placement or quiz."""
+
+    kind = serializers.ChoiceField(choices=["placement", "quiz"])
+    attempt = serializers.IntegerField()
+    progress = AttemptProgressField()
+    item = LearnerItemOutputSerializer(
+        allow_null=True, help_text="Null only when the placement awaits finishing."
+    )
+    reason = serializers.CharField()
+
+
+class AttemptFinishedOutputSerializer(serializers.Serializer):
+    """Renders ``results.AttemptFinished``: the attempt has just finished."""
+
+    kind = serializers.ChoiceField(choices=["placement_finished", "quiz_finished"])
+    attempt = serializers.IntegerField()
+    progress = AttemptProgressField()
+    result = AttemptResultField()
+    reason = serializers.CharField()
+    item = serializers.JSONField(allow_null=True, help_text="Always null.")
+
+
+@extend_schema_field(
+    _one_of(
+        "NextStep",
+        NextActivityOutputSerializer,
+        AttemptStepOutputSerializer,
+        AttemptFinishedOutputSerializer,
+    )
+)
+class NextStepField(_ByTypeField):
+    renderers = {
+        results.ActivityView: NextActivityOutputSerializer,
+        results.AttemptStep: AttemptStepOutputSerializer,
+        results.AttemptFinished: AttemptFinishedOutputSerializer,
+    }
 
 
 class AnswerSubmitInputSerializer(serializers.Serializer):
@@ -81,7 +193,7 @@ class AnswerFeedbackOutputSerializer(serializers.Serializer):
     explanation_html = serializers.CharField()
     mastery = SkillChangeOutputSerializer(many=True)
     ability = AbilityOutputSerializer()
-    next = NextActivityOutputSerializer()
+    next = NextStepField(help_text="What comes next: a recommendation or the attempt's next step.")
     answered_at = serializers.DateTimeField()
 
 
@@ -106,6 +218,8 @@ class SkillMasteryOutputSerializer(serializers.Serializer):
 
 
 class CourseMasteryOutputSerializer(serializers.Serializer):
+    """Renders ``selectors.CourseMastery``."""
+
     course = serializers.CharField()
     ability = AbilityOutputSerializer(allow_null=True)
     ability_responses = serializers.IntegerField()
@@ -126,10 +240,12 @@ class PlacementStartInputSerializer(serializers.Serializer):
 
 
 class PlacementOutputSerializer(serializers.Serializer):
+    """Renders ``results.PlacementState``."""
+
     attempt = serializers.IntegerField()
-    status = serializers.CharField()
-    next = NextActivityOutputSerializer(allow_null=True)
-    result = serializers.DictField(allow_null=True)
+    status = serializers.ChoiceField(choices=["in_progress", "finished"])
+    next = AttemptStepOutputSerializer(allow_null=True)
+    result = PlacementResultOutputSerializer(allow_null=True)
 
 
 class WheelSpinningOutputSerializer(serializers.Serializer):

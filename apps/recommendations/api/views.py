@@ -1,9 +1,6 @@
 """Practice API for mobile and web clients: thin views over the recommendation services."""
 
-from dataclasses import asdict
-from typing import Any
-
-from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -15,18 +12,19 @@ from rest_framework.views import APIView
 from apps.accounts import selectors as account_selectors
 from apps.accounts.permissions import IsTeacherOrAdmin
 from apps.accounts.requests import request_user
-from apps.assessments.models import Attempt, AttemptStatus
+from apps.assessments.models import AssessmentKind, Attempt
 from apps.curriculum import selectors as curriculum_selectors
 from apps.recommendations import selectors
+from apps.recommendations.activity import activity_view
 from apps.recommendations.api import serializers as s
 from apps.recommendations.models import SkillMastery
-from apps.recommendations.payloads import recommendation_payload
 from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.lessons import lesson_mark_read
 from apps.recommendations.services.placement import (
     placement_finish,
-    placement_next_payload,
     placement_start,
+    placement_state,
+    placement_state_after,
 )
 
 COURSE_PARAM = OpenApiParameter("course", required=True, description="Course slug")
@@ -114,7 +112,7 @@ class NextActivityApi(APIView):
         snapshot, ranked = selectors.recommendations_for(
             learner=request_user(request), course=course, limit=1
         )
-        return Response(recommendation_payload(snapshot, ranked[0]))
+        return Response(s.NextActivityOutputSerializer(activity_view(snapshot, ranked[0])).data)
 
 
 class RecommendationListApi(APIView):
@@ -134,7 +132,8 @@ class RecommendationListApi(APIView):
         snapshot, ranked = selectors.recommendations_for(
             learner=request_user(request), course=course, limit=limit
         )
-        return Response([recommendation_payload(snapshot, r) for r in ranked])
+        views = [activity_view(snapshot, r) for r in ranked]
+        return Response(s.NextActivityOutputSerializer(views, many=True).data)
 
 
 class AnswerSubmitApi(APIView):
@@ -169,8 +168,9 @@ class AnswerSubmitApi(APIView):
             time_taken_ms=values.get("time_taken_ms"),
             attempt_id=values.get("attempt"),
         )
+        # The body is the feedback rendered by AnswerFeedbackOutputSerializer (stored so).
         return Response(
-            outcome.payload,
+            outcome.body,
             status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
         )
 
@@ -185,18 +185,8 @@ class MasteryApi(APIView):
     )
     def get(self, request: Request) -> Response:
         course = _course_from_query(request)
-        skills = selectors.skill_mastery_list(learner=request_user(request), course=course)
-        ability = selectors.ability_for(learner=request_user(request), course=course)
-        return Response(
-            {
-                "course": course.slug,
-                "ability": {"theta": ability.theta, "standard_error": ability.standard_error}
-                if ability
-                else None,
-                "ability_responses": ability.n_responses if ability else 0,
-                "skills": [asdict(view) for view in skills],
-            }
-        )
+        mastery = selectors.course_mastery(learner=request_user(request), course=course)
+        return Response(s.CourseMasteryOutputSerializer(mastery).data)
 
 
 class DueReviewsApi(APIView):
@@ -218,21 +208,6 @@ class DueReviewsApi(APIView):
         return Response(s.DueReviewOutputSerializer(due, many=True).data)
 
 
-def _placement_body(attempt: Attempt, next_payload: dict[str, Any] | None) -> dict[str, Any]:
-    finished = (
-        attempt.status == AttemptStatus.FINISHED
-        or (next_payload or {}).get("kind") == "placement_finished"
-    )
-    return {
-        "attempt": attempt.pk,
-        "status": "finished" if finished else "in_progress",
-        "next": None if finished else next_payload,
-        "result": (next_payload or {}).get("result")
-        if finished and next_payload
-        else attempt.result or None,
-    }
-
-
 class PlacementStartApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -249,20 +224,18 @@ class PlacementStartApi(APIView):
         course = curriculum_selectors.course_get_for(
             user=request_user(request), slug=data.validated_data["course"]
         )
-        attempt, next_payload = placement_start(learner=request_user(request), course=course)
-        attempt.refresh_from_db()
-        return Response(_placement_body(attempt, next_payload), status=status.HTTP_201_CREATED)
+        attempt, step = placement_start(learner=request_user(request), course=course)
+        state = placement_state_after(attempt=attempt, step=step)
+        return Response(s.PlacementOutputSerializer(state).data, status=status.HTTP_201_CREATED)
 
 
 def _own_placement(request: Request, pk: int) -> Attempt:
     attempt = (
         Attempt.objects.select_related("assessment__course")
-        .filter(pk=pk, learner=request_user(request), assessment__kind="diagnostic")
+        .filter(pk=pk, learner=request_user(request), assessment__kind=AssessmentKind.DIAGNOSTIC)
         .first()
     )
     if attempt is None:
-        from django.http import Http404
-
         raise Http404("No such placement attempt.")
     return attempt
 
@@ -275,13 +248,8 @@ class PlacementDetailApi(APIView):
         summary="The placement's next item or result",
     )
     def get(self, request: Request, pk: int) -> Response:
-        attempt = _own_placement(request, pk)
-        if attempt.status == AttemptStatus.FINISHED:
-            return Response(_placement_body(attempt, None))
-        with transaction.atomic():
-            next_payload = placement_next_payload(learner=request_user(request), attempt=attempt)
-        attempt.refresh_from_db()
-        return Response(_placement_body(attempt, next_payload))
+        state = placement_state(attempt=_own_placement(request, pk))
+        return Response(s.PlacementOutputSerializer(state).data)
 
 
 class PlacementFinishApi(APIView):
@@ -294,13 +262,10 @@ class PlacementFinishApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         attempt = _own_placement(request, pk)
-        if attempt.status != AttemptStatus.FINISHED:
-            with transaction.atomic():
-                placement_finish(
-                    learner=request_user(request), attempt=attempt, reason="finished_by_learner"
-                )
-        attempt.refresh_from_db()
-        return Response(_placement_body(attempt, None))
+        placement_finish(
+            learner=request_user(request), attempt=attempt, reason="finished_by_learner"
+        )
+        return Response(s.PlacementOutputSerializer(placement_state(attempt=attempt)).data)
 
 
 class LessonReadApi(APIView):

@@ -1,7 +1,7 @@
 """Spaced-repetition memory per (learner, skill): a thin wrapper over py-fsrs (`fsrs`).
 
 The FSRS scheduler itself is not reimplemented: this module only
-- maps a graded answer (and optionally its response time) to an FSRS rating,
+- maps a graded answer to an FSRS rating,
 - reviews a card stored as a JSON-able dict (the database keeps that dict as it is),
 - reads the retrievability now, i.e. the predicted probability of recall.
 Datetimes must be timezone-aware; they are converted to UTC, which py-fsrs requires.
@@ -18,10 +18,6 @@ from fsrs.card import CardDict
 # The JSON-able card as py-fsrs serialises it: store it as it is (e.g. in a JSONField).
 CardState = CardDict
 _CARD_KEYS = frozenset(CardDict.__annotations__)
-
-# Answers this much faster than expected count as easy, this much slower as hard.
-_FAST_SHARE = 0.5
-_SLOW_SHARE = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +41,12 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def rating_from_response(
-    *,
-    correct: bool,
-    response_seconds: float | None = None,
-    expected_seconds: float | None = None,
-) -> Rating:
-    """Again for a wrong answer; for a right one Good, or by speed Easy / Good / Hard."""
-    if not correct:
-        return Rating.Again
-    if response_seconds is None or expected_seconds is None or expected_seconds <= 0:
-        return Rating.Good
-    if response_seconds <= _FAST_SHARE * expected_seconds:
-        return Rating.Easy
-    if response_seconds > _SLOW_SHARE * expected_seconds:
-        return Rating.Hard
-    return Rating.Good
+def rating_from_response(*, correct: bool) -> Rating:
+    """Again for a wrong answer, Good for a right one.
+
+    Response time is not used: rating by speed needs an expected time per item, which the
+    system does not estimate, and a guess would only add noise to the schedule."""
+    return Rating.Good if correct else Rating.Again
 
 
 def new_card_state(*, created_at: datetime, card_id: int = 0) -> CardState:
@@ -89,7 +75,9 @@ def review(
     moment = _utc(reviewed_at)
     card = Card.from_dict(card_state) if card_state else Card(card_id=0, due=moment)
     updated, _ = (scheduler or default_scheduler()).review_card(card, rating, moment)
-    assert updated.stability is not None and updated.difficulty is not None  # set by a review
+    # Both are set by a review.
+    assert updated.stability is not None
+    assert updated.difficulty is not None
     return ReviewOutcome(
         card_state=updated.to_dict(),
         rating=rating,

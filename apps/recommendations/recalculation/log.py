@@ -17,10 +17,11 @@ from apps.assessments.models import Response
 from apps.curriculum.models import Item, ItemSkill, Skill
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.course import DEFAULT_BKT, PolicyValues
 from apps.recommendations.engine.sequences import ResponseLog, log_from_item_responses
 from apps.recommendations.models import SkillParameters
 from apps.recommendations.recalculation.sql import datetimes_to_microseconds, read_chunks
-from apps.recommendations.snapshot import DEFAULT_BKT, PolicyValues, policy_values
+from apps.recommendations.snapshot import policy_values
 
 # Learner ids per `IN (...)` list: far below SQLite's 32766 host parameters, and short
 # transactions when writing.

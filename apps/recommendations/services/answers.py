@@ -14,20 +14,25 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.assessments.grading import AnswerInvalid, grade
-from apps.assessments.models import Attempt, AttemptStatus, Response
-from apps.core.exceptions import ApplicationError
+from apps.assessments.grading import AnswerInvalid, Grade, grade
+from apps.assessments.models import AssessmentKind, Attempt, AttemptStatus, Response
+from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.curriculum.models import Item
 from apps.curriculum.selectors import course_visible_to
 from apps.recommendations import metrics
+from apps.recommendations.activity import activity_view
+from apps.recommendations.api.serializers import AnswerFeedbackOutputSerializer
 from apps.recommendations.engine.ability import estimate_eap
 from apps.recommendations.engine.bkt import BktPosterior, bkt_update_posterior
+from apps.recommendations.engine.course import CourseSnapshot, ItemNode
 from apps.recommendations.engine.irt import ItemBank
+from apps.recommendations.engine.mastery import is_learnt, learnt_now, wheel_spinning
 from apps.recommendations.engine.memory import rating_from_response, review
+from apps.recommendations.engine.policy import next_activity
 from apps.recommendations.learner_state import learner_view
 from apps.recommendations.models import (
     AnswerReceipt,
@@ -36,12 +41,18 @@ from apps.recommendations.models import (
     RecommendationLog,
     SkillMastery,
 )
-from apps.recommendations.payloads import recommendation_payload
-from apps.recommendations.policy import next_activity
+from apps.recommendations.results import (
+    AbilitySummary,
+    AnswerFeedback,
+    AnswerOutcome,
+    NextStep,
+    SkillChange,
+)
 from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.services.locks import lock_ability
-from apps.recommendations.services.quiz import quiz_next_payload
-from apps.recommendations.snapshot import CourseSnapshot, ItemNode, course_snapshot
+from apps.recommendations.services.placement import placement_advance
+from apps.recommendations.services.quiz import quiz_advance
+from apps.recommendations.snapshot import course_snapshot
 
 MASTERY_FIELDS = [
     "p_known",
@@ -55,24 +66,172 @@ MASTERY_FIELDS = [
     "attempts_since_mastery",
     "updated_at",
 ]
+CLIENT_ID_IN_USE = "That client_id is already in use."
 
 
-@dataclass(frozen=True)
-class AnswerOutcome:
-    payload: dict[str, Any]
-    created: bool  # False when a retry got the stored result of the first submit
+@dataclass(frozen=True, slots=True)
+class _Submission:
+    learner: User
+    item: Item
+    answer: object
+    client_id: uuid.UUID
+    time_taken_ms: int | None
+    attempt_id: int | None
+    now: datetime
+
+
+def answer_submit(
+    *,
+    learner: User,
+    item_id: int,
+    answer: object,
+    client_id: uuid.UUID,
+    time_taken_ms: int | None = None,
+    attempt_id: int | None = None,
+    now: datetime | None = None,
+) -> AnswerOutcome:
+    now = now or timezone.now()
+    item = _item_for(learner, item_id)
+    submission = _Submission(learner, item, answer, client_id, time_taken_ms, attempt_id, now)
+    try:
+        with transaction.atomic():
+            outcome = _submit_locked(submission)
+    except IntegrityError:
+        # The client id is stored already: by a request we could not see under our lock
+        # (another course), or long ago, its receipt since pruned.
+        return AnswerOutcome(_stored_body(learner, client_id, now), created=False)
+    if outcome.created:
+        metrics.answer_recorded(correct=outcome.body["correct"])
+    return outcome
+
+
+def _submit_locked(submission: _Submission) -> AnswerOutcome:
+    learner, item, now = submission.learner, submission.item, submission.now
+    ability = lock_ability(learner, item.course_id)
+    stored = _receipt_body(submission)
+    if stored is not None:
+        return AnswerOutcome(stored, created=False)
+    snapshot = course_snapshot(item.course)
+    node = _published_node(snapshot, item)
+    graded = _grade(node, submission.answer)
+    attempt = _attempt_for(learner, submission.attempt_id, item.course_id)
+    rows = {
+        row.skill_id: row
+        for row in SkillMastery.objects.filter(learner=learner, course_id=item.course_id)
+    }
+    response = _store_response(submission, attempt, graded)
+    changed = _update_skills(
+        learner=learner, snapshot=snapshot, node=node, rows=rows, correct=graded.correct, now=now
+    )
+    _store_mastery(learner, response, changed, now)
+    _update_ability(ability, node, graded.correct)
+    if attempt is not None:
+        Attempt.objects.filter(pk=attempt.pk).update(
+            n_answered=F("n_answered") + 1, n_correct=F("n_correct") + int(graded.correct)
+        )
+    feedback = _feedback(
+        response=response,
+        item_slug=node.slug,
+        explanation_html=node.explanation_html,
+        mastery=[
+            skill_change(snapshot, row.skill_id, before, row.p_known, row.attempts)
+            for row, before in changed
+        ],
+        ability=ability,
+        next_step=_next_step(learner, snapshot, rows, ability.theta, attempt, now),
+    )
+    body = render_feedback(feedback)
+    AnswerReceipt.objects.create(
+        client_id=submission.client_id,
+        learner=learner,
+        response=response,
+        payload=body,
+        created_at=now,
+    )
+    return AnswerOutcome(body, created=True)
+
+
+def render_feedback(feedback: AnswerFeedback) -> dict[str, Any]:
+    """The body the API answers and the receipt stores: the same serializer renders both."""
+    return dict(AnswerFeedbackOutputSerializer(feedback).data)
+
+
+def skill_change(
+    snapshot: CourseSnapshot, skill_id: int, before: float, after: float, attempts: int
+) -> SkillChange:
+    """How one answer moved one skill: the one builder of the feedback's mastery lines."""
+    skill = snapshot.skills[skill_id]
+    threshold = snapshot.policy.mastery_threshold
+    return SkillChange(
+        skill=skill.slug,
+        name=skill.name,
+        before=round(before, 4),
+        after=round(after, 4),
+        threshold=threshold,
+        mastered=is_learnt(after, threshold),
+        mastered_now=learnt_now(before, after, threshold),
+        attempts=attempts,
+    )
+
+
+def _feedback(
+    *,
+    response: Response,
+    item_slug: str,
+    explanation_html: str,
+    mastery: list[SkillChange],
+    ability: LearnerAbility | None,
+    next_step: NextStep,
+) -> AnswerFeedback:
+    return AnswerFeedback(
+        response_id=response.pk,
+        client_id=response.client_id,
+        item=item_slug,
+        correct=response.correct,
+        score=response.score,
+        answer=response.answer,
+        explanation_html=explanation_html,
+        mastery=mastery,
+        ability=AbilitySummary(
+            theta=round(ability.theta, 4) if ability else 0.0,
+            standard_error=round(ability.standard_error, 4) if ability else 1.0,
+        ),
+        next=next_step,
+        answered_at=response.created_at,
+    )
 
 
 def _item_for(learner: User, item_id: int) -> Item:
     item = Item.objects.select_related("course").filter(pk=item_id).first()
     if item is None or not course_visible_to(user=learner, course=item.course):
-        raise ApplicationError(
-            "No such item.",
-            fields={"item": [f"No item {item_id} you can answer."]},
-            code="not_found",
-            status_code=404,
-        )
+        raise NotFound("No such item.", fields={"item": [f"No item {item_id} you can answer."]})
     return item
+
+
+def _receipt_body(submission: _Submission) -> dict[str, Any] | None:
+    """The stored feedback of an earlier submit with this client id, if it was this learner's."""
+    receipt = AnswerReceipt.objects.filter(client_id=submission.client_id).first()
+    if receipt is None:
+        return None
+    if receipt.learner_id != submission.learner.pk:
+        raise Conflict(CLIENT_ID_IN_USE, fields={"client_id": ["Already used for another answer."]})
+    return receipt.payload
+
+
+def _published_node(snapshot: CourseSnapshot, item: Item) -> ItemNode:
+    node = snapshot.items.get(item.pk)
+    if node is None:
+        raise ApplicationError(
+            "This item is not published.", fields={"item": ["Not open for answers."]}
+        )
+    return node
+
+
+def _grade(node: ItemNode, answer: object) -> Grade:
+    try:
+        return grade(node.key, answer)
+    except AnswerInvalid as error:
+        raise ApplicationError(str(error), fields={"answer": [str(error)]}) from error
 
 
 def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attempt | None:
@@ -95,6 +254,20 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
     return attempt
 
 
+def _store_response(submission: _Submission, attempt: Attempt | None, graded: Grade) -> Response:
+    return Response.objects.create(
+        client_id=submission.client_id,
+        learner=submission.learner,
+        item=submission.item,
+        attempt=attempt,
+        answer=graded.answer,
+        correct=graded.correct,
+        score=graded.score,
+        time_taken_ms=submission.time_taken_ms,
+        created_at=submission.now,
+    )
+
+
 def _update_skills(
     *,
     learner: User,
@@ -102,13 +275,12 @@ def _update_skills(
     node: ItemNode,
     rows: dict[int, SkillMastery],
     correct: bool,
-    seconds: float | None,
     now: datetime,
 ) -> list[tuple[SkillMastery, float]]:
     """New state of each skill the item is tagged with; returns (row, p_before) pairs."""
     policy = snapshot.policy
     scheduler = scheduler_for(policy.desired_retention)
-    rating = rating_from_response(correct=correct, response_seconds=seconds)
+    rating = rating_from_response(correct=correct)
     changed = []
     for skill_id in node.skill_ids:
         skill = snapshot.skills[skill_id]
@@ -126,12 +298,12 @@ def _update_skills(
         row.correct_count += int(correct)
         row.last_practised_at = now
         row.memory_state, row.review_due_at = memory.card_state, memory.due
-        if row.p_known >= policy.mastery_threshold and row.mastered_at is None:
+        if row.mastered_at is None and policy.is_learnt(row.p_known):
             row.mastered_at = now
         if row.mastered_at is None:
             row.attempts_since_mastery = row.attempts
-        row.wheel_spinning = (
-            row.mastered_at is None and row.attempts >= policy.wheel_spinning_attempts
+        row.wheel_spinning = bool(
+            wheel_spinning(row.mastered_at is None, row.attempts, policy.wheel_spinning_attempts)
         )
         row.updated_at = now
         rows[skill_id] = row
@@ -139,175 +311,9 @@ def _update_skills(
     return changed
 
 
-def _update_ability(ability: LearnerAbility, node: ItemNode, correct: bool) -> None:
-    """Sequential EAP: the stored estimate is the prior for this one new response. The nightly
-    recalculation recomputes the exact EAP from every response."""
-    bank = ItemBank.from_arrays(a=[node.a], b=[node.b], c=[node.c])
-    estimate = estimate_eap(
-        [1.0 if correct else 0.0],
-        bank,
-        prior_mean=ability.theta,
-        prior_sd=max(ability.standard_error, 0.05),
-    )
-    ability.theta, ability.standard_error = estimate.theta, estimate.standard_error
-    ability.n_responses += 1
-    ability.save(update_fields=["theta", "standard_error", "n_responses", "updated_at"])
-
-
-def _mastery_payload(
-    snapshot: CourseSnapshot, changed: list[tuple[SkillMastery, float]]
-) -> list[dict[str, Any]]:
-    threshold = snapshot.policy.mastery_threshold
-    return [
-        {
-            "skill": snapshot.skills[row.skill_id].slug,
-            "name": snapshot.skills[row.skill_id].name,
-            "before": round(before, 4),
-            "after": round(row.p_known, 4),
-            "threshold": threshold,
-            "mastered": row.p_known >= threshold,
-            "mastered_now": before < threshold <= row.p_known,
-            "attempts": row.attempts,
-        }
-        for row, before in changed
-    ]
-
-
-def answer_submit(
-    *,
-    learner: User,
-    item_id: int,
-    answer: object,
-    client_id: uuid.UUID,
-    time_taken_ms: int | None = None,
-    attempt_id: int | None = None,
-    now: datetime | None = None,
-) -> AnswerOutcome:
-    now = now or timezone.now()
-    item = _item_for(learner, item_id)
-    try:
-        with transaction.atomic():
-            outcome = _submit_locked(
-                learner, item, answer, client_id, time_taken_ms, attempt_id, now
-            )
-    except IntegrityError:
-        # The client id is stored already: by a request we could not see under our lock
-        # (another course), or long ago, its receipt since pruned.
-        return AnswerOutcome(_stored_result(learner, client_id, now), created=False)
-    if outcome.created:
-        metrics.answer_recorded(correct=outcome.payload["correct"])
-    return outcome
-
-
-def _stored_result(learner: User, client_id: uuid.UUID, now: datetime) -> dict[str, Any]:
-    receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
-    if receipt is not None:
-        return receipt.payload
-    response = Response.objects.select_related("item__course").filter(client_id=client_id).first()
-    if response is None or response.learner_id != learner.pk:
-        raise ApplicationError(
-            "That client_id is already in use.",
-            code="conflict",
-            status_code=409,
-            fields={"client_id": ["Already used for another answer."]},
-        )
-    return _rebuilt_payload(learner, response, now)
-
-
-def _rebuilt_payload(learner: User, response: Response, now: datetime) -> dict[str, Any]:
-    """The feedback of an answer whose receipt was pruned, rebuilt from the log (the same
-    fields; 'next' is what comes next now)."""
-    snapshot = course_snapshot(response.item.course)
-    changes = MasteryChange.objects.filter(response=response).select_related("skill")
-    threshold = snapshot.policy.mastery_threshold
-    ability = LearnerAbility.objects.filter(learner=learner, course=response.item.course).first()
-    view = learner_view(learner=learner, snapshot=snapshot, now=now)
-    return {
-        "response_id": response.pk,
-        "client_id": str(response.client_id),
-        "item": response.item.slug,
-        "correct": response.correct,
-        "score": response.score,
-        "answer": response.answer,
-        "explanation_html": response.item.explanation_html,
-        "mastery": [
-            {
-                "skill": change.skill.slug,
-                "name": change.skill.name,
-                "before": round(change.p_before, 4),
-                "after": round(change.p_after, 4),
-                "threshold": threshold,
-                "mastered": change.p_after >= threshold,
-                "mastered_now": change.p_before < threshold <= change.p_after,
-                "attempts": 0,
-            }
-            for change in changes
-        ],
-        "ability": {
-            "theta": round(ability.theta, 4) if ability else 0.0,
-            "standard_error": round(ability.standard_error, 4) if ability else 1.0,
-        },
-        "next": recommendation_payload(snapshot, next_activity(snapshot, view)),
-        "answered_at": response.created_at.isoformat(),
-    }
-
-
-def _submit_locked(
-    learner: User,
-    item: Item,
-    answer: object,
-    client_id: uuid.UUID,
-    time_taken_ms: int | None,
-    attempt_id: int | None,
-    now: datetime,
-) -> AnswerOutcome:
-    ability = lock_ability(learner, item.course_id)
-    receipt = AnswerReceipt.objects.filter(client_id=client_id).first()
-    if receipt is not None:
-        if receipt.learner_id != learner.pk:
-            raise ApplicationError(
-                "That client_id is already in use.",
-                code="conflict",
-                status_code=409,
-                fields={"client_id": ["Already used for another answer."]},
-            )
-        return AnswerOutcome(receipt.payload, created=False)
-    snapshot = course_snapshot(item.course)
-    node = snapshot.items.get(item.pk)
-    if node is None:
-        raise ApplicationError(
-            "This item is not published.", fields={"item": ["Not open for answers."]}
-        )
-    try:
-        graded = grade(node.key, answer)
-    except AnswerInvalid as error:
-        raise ApplicationError(str(error), fields={"answer": [str(error)]}) from error
-    attempt = _attempt_for(learner, attempt_id, item.course_id)
-    rows = {
-        row.skill_id: row
-        for row in SkillMastery.objects.filter(learner=learner, course_id=item.course_id)
-    }
-    response = Response.objects.create(
-        client_id=client_id,
-        learner=learner,
-        item=item,
-        attempt=attempt,
-        answer=graded.answer,
-        correct=graded.correct,
-        score=graded.score,
-        time_taken_ms=time_taken_ms,
-        created_at=now,
-    )
-    seconds = time_taken_ms / 1000 if time_taken_ms else None
-    changed = _update_skills(
-        learner=learner,
-        snapshot=snapshot,
-        node=node,
-        rows=rows,
-        correct=graded.correct,
-        seconds=seconds,
-        now=now,
-    )
+def _store_mastery(
+    learner: User, response: Response, changed: list[tuple[SkillMastery, float]], now: datetime
+) -> None:
     SkillMastery.objects.bulk_create(
         [row for row, _ in changed],
         update_conflicts=True,
@@ -325,47 +331,35 @@ def _submit_locked(
         )
         for row, before in changed
     )
-    _update_ability(ability, node, graded.correct)
-    if attempt is not None:
-        Attempt.objects.filter(pk=attempt.pk).update(
-            n_answered=F("n_answered") + 1, n_correct=F("n_correct") + int(graded.correct)
-        )
-    payload = {
-        "response_id": response.pk,
-        "client_id": str(client_id),
-        "item": node.slug,
-        "correct": graded.correct,
-        "score": graded.score,
-        "answer": graded.answer,
-        "explanation_html": node.explanation_html,
-        "mastery": _mastery_payload(snapshot, changed),
-        "ability": {
-            "theta": round(ability.theta, 4),
-            "standard_error": round(ability.standard_error, 4),
-        },
-        "next": _next_payload(learner, snapshot, rows, ability.theta, attempt, now),
-        "answered_at": now.isoformat(),
-    }
-    AnswerReceipt.objects.create(
-        client_id=client_id, learner=learner, response=response, payload=payload, created_at=now
+
+
+def _update_ability(ability: LearnerAbility, node: ItemNode, correct: bool) -> None:
+    """Sequential EAP: the stored estimate is the prior for this one new response. The nightly
+    recalculation recomputes the exact EAP from every response."""
+    bank = ItemBank.from_arrays(a=[node.a], b=[node.b], c=[node.c])
+    estimate = estimate_eap(
+        [1.0 if correct else 0.0],
+        bank,
+        prior_mean=ability.theta,
+        prior_sd=max(ability.standard_error, 0.05),
     )
-    return AnswerOutcome(payload, created=True)
+    ability.theta, ability.standard_error = estimate.theta, estimate.standard_error
+    ability.n_responses += 1
+    ability.save(update_fields=["theta", "standard_error", "n_responses", "updated_at"])
 
 
-def _next_payload(
+def _next_step(
     learner: User,
     snapshot: CourseSnapshot,
     rows: dict[int, SkillMastery],
     theta: float,
     attempt: Attempt | None,
     now: datetime,
-) -> dict[str, Any]:
-    if attempt is not None and attempt.assessment.kind == "diagnostic":
-        from apps.recommendations.services.placement import placement_next_payload
-
-        return placement_next_payload(learner=learner, attempt=attempt, snapshot=snapshot)
-    if attempt is not None and attempt.assessment.kind == "quiz":
-        return quiz_next_payload(attempt=attempt, snapshot=snapshot)
+) -> NextStep:
+    if attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+        return placement_advance(learner=learner, attempt=attempt, snapshot=snapshot, now=now)
+    if attempt is not None and attempt.assessment.kind == AssessmentKind.QUIZ:
+        return quiz_advance(attempt=attempt, snapshot=snapshot, now=now)
     view = learner_view(learner=learner, snapshot=snapshot, now=now, rows=rows, theta=theta)
     recommendation = next_activity(snapshot, view)
     RecommendationLog.objects.create(
@@ -378,4 +372,53 @@ def _next_payload(
         reason=recommendation.reason,
         created_at=now,
     )
-    return recommendation_payload(snapshot, recommendation)
+    return activity_view(snapshot, recommendation)
+
+
+def _stored_body(learner: User, client_id: uuid.UUID, now: datetime) -> dict[str, Any]:
+    receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
+    if receipt is not None:
+        return receipt.payload
+    response = Response.objects.select_related("item__course").filter(client_id=client_id).first()
+    if response is None or response.learner_id != learner.pk:
+        raise Conflict(CLIENT_ID_IN_USE, fields={"client_id": ["Already used for another answer."]})
+    return render_feedback(_rebuilt_feedback(learner, response, now))
+
+
+def _rebuilt_feedback(learner: User, response: Response, now: datetime) -> AnswerFeedback:
+    """The feedback of an answer whose receipt was pruned, rebuilt from the log by the same
+    builders ('next' is what comes next now)."""
+    course = response.item.course
+    snapshot = course_snapshot(course)
+    changes = list(MasteryChange.objects.filter(response=response).order_by("id"))
+    # The skill's attempts as they stood after this answer: its answers up to this one.
+    attempts = dict(
+        MasteryChange.objects.filter(
+            learner=learner,
+            skill_id__in=[change.skill_id for change in changes],
+            response_id__lte=response.pk,
+        )
+        .values("skill_id")
+        .annotate(n=Count("id"))
+        .values_list("skill_id", "n")
+    )
+    ability = LearnerAbility.objects.filter(learner=learner, course=course).first()
+    view = learner_view(learner=learner, snapshot=snapshot, now=now)
+    return _feedback(
+        response=response,
+        item_slug=response.item.slug,
+        explanation_html=response.item.explanation_html,
+        mastery=[
+            skill_change(
+                snapshot,
+                change.skill_id,
+                change.p_before,
+                change.p_after,
+                attempts[change.skill_id],
+            )
+            for change in changes
+            if change.skill_id in snapshot.skills
+        ],
+        ability=ability,
+        next_step=activity_view(snapshot, next_activity(snapshot, view)),
+    )

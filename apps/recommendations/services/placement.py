@@ -7,8 +7,8 @@ mastery: skills the learner very probably knows (and everything they build on) s
 """
 
 import math
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -21,12 +21,23 @@ from apps.curriculum.models import Course
 from apps.recommendations import metrics
 from apps.recommendations.engine.ability import estimate_eap
 from apps.recommendations.engine.cat import select_next_item
+from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.models import SkillMastery
+from apps.recommendations.results import (
+    AttemptFinished,
+    AttemptStep,
+    PlacementProgress,
+    PlacementResult,
+    PlacementState,
+)
 from apps.recommendations.services.locks import lock_ability
-from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.snapshot import course_snapshot
 
 RANDOMESQUE_K = 3
+IN_PROGRESS_REASON = "Placement test: answer as well as you can; it adapts to you."
+READY_TO_FINISH = "Placement complete: finish it to set your starting point."
+FINISHED = "Placement finished: your starting point is set."
 # Spread of item difficulty within a skill, added to the ability's uncertainty when asking how
 # likely the learner is to know a skill whose items average difficulty b.
 WITHIN_SKILL_SD = 0.5
@@ -74,22 +85,26 @@ def _estimate(
     return float(estimate.theta), float(estimate.standard_error)
 
 
-def placement_next_payload(
-    *, learner: User, attempt: Attempt, snapshot: CourseSnapshot | None = None
-) -> dict[str, Any]:
-    """The next placement item, or the finished result once a stop rule holds."""
-    snapshot = snapshot or course_snapshot(attempt.assessment.course)
+@dataclass(frozen=True, slots=True)
+class _Step:
+    progress: PlacementProgress
+    item_id: int | None
+    stop_reason: str | None
+
+
+def _step(attempt: Attempt, snapshot: CourseSnapshot) -> _Step:
+    """Where the placement stands: the next item, or why it should stop (reads only)."""
     item_ids, bank = _bank(snapshot)
     answered = _answered(attempt)
     theta, se = _estimate(bank, item_ids, answered)
     policy = snapshot.policy
-    done_reason = None
+    stop_reason = None
     if len(answered) >= policy.placement_max_items:
-        done_reason = "max_length"
+        stop_reason = "max_length"
     elif answered and se < policy.placement_target_se:
-        done_reason = "se_threshold"
+        stop_reason = "se_threshold"
     chosen = None
-    if done_reason is None:
+    if stop_reason is None:
         seen = {item_id for item_id, _ in answered}
         administered = [i for i, item_id in enumerate(item_ids) if item_id in seen]
         targets = [1 / len(snapshot.skill_order)] * len(snapshot.skill_order)
@@ -101,43 +116,76 @@ def placement_next_payload(
             skill_targets=targets,
         )
         if chosen is None:
-            done_reason = "bank_exhausted"
-    progress = {
-        "answered": len(answered),
-        "max_items": policy.placement_max_items,
-        "theta": round(theta, 4),
-        "standard_error": round(se, 4),
-    }
-    if done_reason is not None:
-        result = placement_finish(
-            learner=learner, attempt=attempt, snapshot=snapshot, reason=done_reason
-        )
-        return {
-            "kind": "placement_finished",
-            "attempt": attempt.pk,
-            "progress": progress,
-            "result": result,
-            "reason": "Placement finished: your starting point is set.",
-            "item": None,
-        }
-    assert chosen is not None
-    return {
-        "kind": "placement",
-        "attempt": attempt.pk,
-        "progress": progress,
-        "item": snapshot.items[item_ids[chosen]].learner_view,
-        "reason": "Placement test: answer as well as you can; it adapts to you.",
-    }
+            stop_reason = "bank_exhausted"
+    progress = PlacementProgress(
+        answered=len(answered),
+        max_items=policy.placement_max_items,
+        theta=round(theta, 4),
+        standard_error=round(se, 4),
+    )
+    return _Step(progress, None if chosen is None else item_ids[chosen], stop_reason)
+
+
+def _item_step(attempt: Attempt, snapshot: CourseSnapshot, step: _Step) -> AttemptStep:
+    if step.item_id is None:  # a stop rule holds: the learner finishes it (POST .../finish/)
+        return AttemptStep("placement", attempt.pk, step.progress, None, READY_TO_FINISH)
+    item = snapshot.items[step.item_id].learner_view
+    return AttemptStep("placement", attempt.pk, step.progress, item, IN_PROGRESS_REASON)
+
+
+def placement_next(*, attempt: Attempt, snapshot: CourseSnapshot | None = None) -> AttemptStep:
+    """The next placement item, read only (GET never writes): when a stop rule already holds
+    (the policy changed since the last answer), an item-less step that asks to finish."""
+    snapshot = snapshot or course_snapshot(attempt.assessment.course)
+    return _item_step(attempt, snapshot, _step(attempt, snapshot))
+
+
+def placement_advance(
+    *, learner: User, attempt: Attempt, snapshot: CourseSnapshot, now: datetime
+) -> AttemptStep | AttemptFinished:
+    """After an answer (the caller holds the learner's lock): the next item, or the finished
+    result once a stop rule holds."""
+    step = _step(attempt, snapshot)
+    if step.stop_reason is None:
+        return _item_step(attempt, snapshot, step)
+    result = _finish_locked(
+        learner=learner, attempt=attempt, snapshot=snapshot, reason=step.stop_reason, now=now
+    )
+    return AttemptFinished("placement_finished", attempt.pk, step.progress, result, FINISHED)
 
 
 @transaction.atomic
-def placement_start(*, learner: User, course: Course) -> tuple[Attempt, dict[str, Any]]:
+def placement_start(
+    *, learner: User, course: Course
+) -> tuple[Attempt, AttemptStep | AttemptFinished]:
     assessment = placement_assessment(course)
     lock_ability(learner, course.pk)
     attempt, created = attempt_resume_or_start(learner=learner, assessment=assessment)
     if created:
         metrics.session_started()
-    return attempt, placement_next_payload(learner=learner, attempt=attempt)
+    step = placement_advance(
+        learner=learner, attempt=attempt, snapshot=course_snapshot(course), now=timezone.now()
+    )
+    attempt.refresh_from_db()
+    return attempt, step
+
+
+def placement_state_after(
+    *, attempt: Attempt, step: AttemptStep | AttemptFinished
+) -> PlacementState:
+    """The placement as it stands after ``step`` (from ``placement_start``)."""
+    if isinstance(step, AttemptFinished):
+        assert isinstance(step.result, PlacementResult)
+        return PlacementState(attempt.pk, "finished", None, step.result)
+    return PlacementState(attempt.pk, "in_progress", step, None)
+
+
+def placement_state(*, attempt: Attempt) -> PlacementState:
+    """A placement as the API shows it (reads only)."""
+    if attempt.status == AttemptStatus.FINISHED:
+        result = PlacementResult(**attempt.result) if attempt.result else None
+        return PlacementState(attempt.pk, "finished", None, result)
+    return PlacementState(attempt.pk, "in_progress", placement_next(attempt=attempt), None)
 
 
 def _seed_probability(theta: float, se: float, mean_b: float) -> float:
@@ -145,21 +193,33 @@ def _seed_probability(theta: float, se: float, mean_b: float) -> float:
     return 0.5 * (1 + math.erf(z / math.sqrt(2)))
 
 
+@transaction.atomic
 def placement_finish(
-    *,
-    learner: User,
-    attempt: Attempt,
-    snapshot: CourseSnapshot | None = None,
-    reason: str = "finished",
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Close the attempt and seed starting mastery from the ability it measured."""
-    now = now or timezone.now()
-    snapshot = snapshot or course_snapshot(attempt.assessment.course)
-    item_ids, bank = _bank(snapshot)
-    answered = _answered(attempt)
-    theta, se = _estimate(bank, item_ids, answered)
-    threshold = snapshot.policy.mastery_threshold
+    *, learner: User, attempt: Attempt, reason: str = "finished", now: datetime | None = None
+) -> PlacementResult:
+    """Close the attempt and seed starting mastery from the ability it measured. Under the
+    learner's lock, like every writer of their mastery; finishing twice returns the first
+    result."""
+    lock_ability(learner, attempt.assessment.course_id)
+    current = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if current.status == AttemptStatus.FINISHED:
+        attempt.status, attempt.result = current.status, current.result
+        return PlacementResult(**current.result)
+    return _finish_locked(
+        learner=learner,
+        attempt=attempt,
+        snapshot=course_snapshot(attempt.assessment.course),
+        reason=reason,
+        now=now or timezone.now(),
+    )
+
+
+def _seeded_skills(
+    snapshot: CourseSnapshot, theta: float, se: float
+) -> tuple[dict[int, float], set[int]]:
+    """Starting P(known) per skill from the ability, and the skills known (with everything
+    they build on)."""
+    policy = snapshot.policy
     known: set[int] = set()
     seeded: dict[int, float] = {}
     for skill_id in reversed(snapshot.skill_order):  # dependents first, so closure flows down
@@ -168,11 +228,21 @@ def placement_finish(
             continue
         mean_b = sum(snapshot.items[i].b for i in skill.item_ids) / len(skill.item_ids)
         p = _seed_probability(theta, se, mean_b)
-        if p >= threshold or skill_id in known:
+        if policy.is_learnt(p) or skill_id in known:
             known.add(skill_id)
             known.update(skill.prerequisite_ids)  # knowing a skill implies what it builds on
-            p = max(p, threshold)
+            p = max(p, policy.mastery_threshold)
         seeded[skill_id] = p
+    return seeded, known
+
+
+def _finish_locked(
+    *, learner: User, attempt: Attempt, snapshot: CourseSnapshot, reason: str, now: datetime
+) -> PlacementResult:
+    item_ids, bank = _bank(snapshot)
+    answered = _answered(attempt)
+    theta, se = _estimate(bank, item_ids, answered)
+    seeded, known = _seeded_skills(snapshot, theta, se)
     rows = {
         row.skill_id: row
         for row in SkillMastery.objects.filter(learner=learner, course_id=snapshot.course_id)
@@ -186,7 +256,7 @@ def placement_finish(
         )
         if p > row.p_known:  # placement only ever raises the starting point
             row.p_known, row.seeded_by_placement = p, True
-            if p >= threshold and row.mastered_at is None:
+            if row.mastered_at is None and snapshot.policy.is_learnt(p):
                 row.mastered_at = now
             row.wheel_spinning = False
             rows[skill_id] = row
@@ -197,20 +267,20 @@ def placement_finish(
         update_fields=["p_known", "seeded_by_placement", "mastered_at", "wheel_spinning"],
     )
     correct = sum(1 for _, ok in answered if ok)
-    result = {
-        "theta": round(theta, 4),
-        "standard_error": round(se, 4),
-        "answered": len(answered),
-        "correct": correct,
-        "stop_reason": reason,
-        "mastered_skills": [snapshot.skills[i].slug for i in snapshot.skill_order if i in known],
-    }
+    result = PlacementResult(
+        theta=round(theta, 4),
+        standard_error=round(se, 4),
+        answered=len(answered),
+        correct=correct,
+        stop_reason=reason,
+        mastered_skills=[snapshot.skills[i].slug for i in snapshot.skill_order if i in known],
+    )
     Attempt.objects.filter(pk=attempt.pk).update(
         status=AttemptStatus.FINISHED,
         finished_at=now,
-        result=result,
+        result=asdict(result),
         score=correct / len(answered) if answered else None,
     )
-    attempt.status = AttemptStatus.FINISHED
+    attempt.status, attempt.result = AttemptStatus.FINISHED, asdict(result)
     metrics.assessment_completed(kind=AssessmentKind.DIAGNOSTIC)
     return result

@@ -5,8 +5,8 @@ quiz answer also moves mastery; only what comes next differs: the next unanswere
 quiz, and when none is left the attempt finishes with its score.
 """
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -17,8 +17,12 @@ from apps.assessments.models import Assessment, AssessmentKind, Attempt, Attempt
 from apps.assessments.services import attempt_resume_or_start
 from apps.core.exceptions import ApplicationError
 from apps.recommendations import metrics
+from apps.recommendations.engine.course import CourseSnapshot
+from apps.recommendations.results import AttemptFinished, AttemptStep, QuizProgress, QuizResult
 from apps.recommendations.services.locks import lock_ability
-from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.snapshot import course_snapshot
+
+READY_TO_FINISH = "Every question is answered: finish the quiz to see your score."
 
 
 def _quiz_item_ids(assessment: Assessment) -> list[int]:
@@ -27,57 +31,74 @@ def _quiz_item_ids(assessment: Assessment) -> list[int]:
     )
 
 
-def quiz_finish(*, attempt: Attempt, now: datetime | None = None) -> dict[str, Any]:
+def _finish_locked(*, attempt: Attempt, now: datetime) -> QuizResult:
     """Score = credit earned over the quiz's length (unanswered items earn nothing)."""
     total = len(_quiz_item_ids(attempt.assessment)) or 1
     answered = Response.objects.filter(attempt=attempt)
     earned = answered.aggregate(credit=Sum("score"))["credit"] or 0.0
-    result = {
-        "answered": answered.count(),
-        "of": total,
-        "correct": answered.filter(correct=True).count(),
-        "score": round(earned / total, 4),
-    }
-    Attempt.objects.filter(pk=attempt.pk).update(
-        status=AttemptStatus.FINISHED,
-        finished_at=now or timezone.now(),
-        score=earned / total,
-        result=result,
+    result = QuizResult(
+        answered=answered.count(),
+        of=total,
+        correct=answered.filter(correct=True).count(),
+        score=round(earned / total, 4),
     )
-    attempt.status = AttemptStatus.FINISHED
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status=AttemptStatus.FINISHED, finished_at=now, score=earned / total, result=asdict(result)
+    )
+    attempt.status, attempt.result = AttemptStatus.FINISHED, asdict(result)
     metrics.assessment_completed(kind=AssessmentKind.QUIZ)
     return result
 
 
-def quiz_next_payload(
-    *, attempt: Attempt, snapshot: CourseSnapshot | None = None
-) -> dict[str, Any]:
-    snapshot = snapshot or course_snapshot(attempt.assessment.course)
+@transaction.atomic
+def quiz_finish(*, learner: User, attempt: Attempt, now: datetime | None = None) -> QuizResult:
+    """Finish now, under the learner's lock; finishing twice returns the first result."""
+    lock_ability(learner, attempt.assessment.course_id)
+    current = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if current.status == AttemptStatus.FINISHED:
+        attempt.status, attempt.result = current.status, current.result
+        return QuizResult(**current.result)
+    return _finish_locked(attempt=attempt, now=now or timezone.now())
+
+
+def _remaining(attempt: Attempt, snapshot: CourseSnapshot) -> tuple[list[int], QuizProgress]:
     order = _quiz_item_ids(attempt.assessment)
     done = set(Response.objects.filter(attempt=attempt).values_list("item_id", flat=True))
     remaining = [item_id for item_id in order if item_id not in done and item_id in snapshot.items]
-    progress = {"answered": len(done), "of": len(order)}
+    return remaining, QuizProgress(answered=len(done), of=len(order))
+
+
+def quiz_next(*, attempt: Attempt, snapshot: CourseSnapshot | None = None) -> AttemptStep:
+    """The next item of the quiz, read only (GET never writes): item-less once every item is
+    answered and the attempt awaits finishing."""
+    snapshot = snapshot or course_snapshot(attempt.assessment.course)
+    remaining, progress = _remaining(attempt, snapshot)
     if not remaining:
-        result = quiz_finish(attempt=attempt)
-        return {
-            "kind": "quiz_finished",
-            "attempt": attempt.pk,
-            "progress": progress,
-            "result": result,
-            "item": None,
-            "reason": f"Quiz finished: {result['score']:.0%}.",
-        }
-    return {
-        "kind": "quiz",
-        "attempt": attempt.pk,
-        "progress": progress,
-        "item": snapshot.items[remaining[0]].learner_view,
-        "reason": f"Question {len(done) + 1} of {len(order)}.",
-    }
+        return AttemptStep("quiz", attempt.pk, progress, None, READY_TO_FINISH)
+    item = snapshot.items[remaining[0]].learner_view
+    return AttemptStep(
+        "quiz", attempt.pk, progress, item, f"Question {progress.answered + 1} of {progress.of}."
+    )
+
+
+def quiz_advance(
+    *, attempt: Attempt, snapshot: CourseSnapshot, now: datetime
+) -> AttemptStep | AttemptFinished:
+    """After an answer or at the start (the caller holds the learner's lock): the next item,
+    or the score once none is left."""
+    step = quiz_next(attempt=attempt, snapshot=snapshot)
+    if step.item is not None:
+        return step
+    result = _finish_locked(attempt=attempt, now=now)
+    return AttemptFinished(
+        "quiz_finished", attempt.pk, step.progress, result, f"Quiz finished: {result.score:.0%}."
+    )
 
 
 @transaction.atomic
-def quiz_start(*, learner: User, assessment: Assessment) -> tuple[Attempt, dict[str, Any]]:
+def quiz_start(
+    *, learner: User, assessment: Assessment
+) -> tuple[Attempt, AttemptStep | AttemptFinished]:
     """Start (or resume the open attempt of) a fixed quiz."""
     if assessment.kind != AssessmentKind.QUIZ:
         raise ApplicationError(
@@ -91,4 +112,8 @@ def quiz_start(*, learner: User, assessment: Assessment) -> tuple[Attempt, dict[
     attempt, created = attempt_resume_or_start(learner=learner, assessment=assessment)
     if created:
         metrics.session_started()
-    return attempt, quiz_next_payload(attempt=attempt)
+    step = quiz_advance(
+        attempt=attempt, snapshot=course_snapshot(assessment.course), now=timezone.now()
+    )
+    attempt.refresh_from_db()
+    return attempt, step

@@ -15,11 +15,12 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_list_for
+from apps.recommendations.engine.policy import due_reviews, rank_recommendations
 from apps.recommendations.learner_state import learner_view
 from apps.recommendations.mastery_states import SkillCell, classify
 from apps.recommendations.models import LearnerAbility, SkillMastery
-from apps.recommendations.payloads import recommendation_payload
-from apps.recommendations.policy import due_reviews, rank_recommendations
+from apps.recommendations.activity import activity_view
+from apps.recommendations.results import ActivityView
 from apps.recommendations.snapshot import course_snapshot
 
 
@@ -34,7 +35,7 @@ class DueSkill:
 @dataclass(frozen=True)
 class CourseProgress:
     course: Course
-    next: dict[str, Any]  # recommendation_payload: kind, reason, skill, item, lesson
+    next: ActivityView
     due: list[DueSkill]
     cells: list[SkillCell]
     threshold: float
@@ -92,7 +93,7 @@ def learner_home(*, learner: User, now: datetime | None = None) -> list[CoursePr
         progress.append(
             CourseProgress(
                 course=course,
-                next=recommendation_payload(snapshot, recommendation),
+                next=activity_view(snapshot, recommendation),
                 due=[
                     DueSkill(
                         skill.slug, skill.name, status.last_practised_at, status.retrievability

@@ -2,19 +2,18 @@
 same idempotent service as practice, tied to the attempt; then POST-redirect-GET, since the
 next item is chosen afresh from all answers so far."""
 
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.assessments.models import Attempt, AttemptStatus
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotFound
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_get_for
 from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.placement import (
     placement_finish,
-    placement_next_payload,
+    placement_next,
     placement_start,
 )
 from apps.web.access import AuthedRequest, learner_required
@@ -59,17 +58,14 @@ def placement_view(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         return _placement_answer(request, course, attempt)
     if attempt.status == AttemptStatus.FINISHED:
         return _result_page(request, course, attempt)
-    with transaction.atomic():
-        payload = placement_next_payload(learner=request.user, attempt=attempt)
-    if payload["kind"] == "placement_finished":
-        attempt.refresh_from_db()
-        return _result_page(request, course, attempt)
+    step = placement_next(attempt=attempt)
     context = {
         "course": course,
         "attempt": attempt,
-        "progress": payload["progress"],
-        "item": payload["item"],
-        "meta": fresh_answer_meta(payload["item"]["id"]),
+        "progress": step.progress,
+        "item": step.item,
+        "reason": step.reason,
+        "meta": fresh_answer_meta(step.item["id"]) if step.item else None,
     }
     return render(request, "web/learner/placement.html", context)
 
@@ -93,9 +89,9 @@ def _placement_answer(request: AuthedRequest, course: Course, attempt: Attempt) 
             time_taken_ms=form.time_taken_ms(),
             attempt_id=attempt.pk,
         )
+    except NotFound as error:
+        raise Http404(error.message) from error
     except ApplicationError as error:
-        if error.status_code == 404:
-            raise Http404(error.message) from error
         context = {
             "course": course,
             "attempt": attempt,
@@ -114,7 +110,5 @@ def _placement_answer(request: AuthedRequest, course: Course, attempt: Attempt) 
 def placement_finish_view(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)
     attempt = placement_attempt_for(learner=request.user, course=course, pk=pk)
-    if attempt.status != AttemptStatus.FINISHED:
-        with transaction.atomic():
-            placement_finish(learner=request.user, attempt=attempt, reason="finished_by_learner")
+    placement_finish(learner=request.user, attempt=attempt, reason="finished_by_learner")
     return redirect("placement", slug=course.slug, pk=attempt.pk)

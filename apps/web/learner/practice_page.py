@@ -9,7 +9,8 @@ from django.utils.html import strip_tags
 from apps.accounts.models import User
 from apps.curriculum.models import Course, Lesson
 from apps.curriculum.selectors import lesson_get_for
-from apps.recommendations.payloads import recommendation_payload
+from apps.recommendations.activity import activity_view
+from apps.recommendations.results import SkillRef
 from apps.recommendations.selectors import recommendations_for
 from apps.recommendations.snapshot import course_snapshot
 from apps.web.history_page import answer_text
@@ -19,7 +20,7 @@ from apps.web.history_page import answer_text
 class Activity:
     kind: str  # practice, review, lesson or complete
     reason: str
-    skill: dict[str, str] | None
+    skill: SkillRef | None
     item: dict[str, Any] | None  # what a learner may see of the question
     lesson: Lesson | None
 
@@ -30,8 +31,8 @@ def practice_activity(*, learner: User, course: Course, item_id: int | None = No
     recommended skill, so 'what comes next' on the feedback is what comes next."""
     snapshot, ranked = recommendations_for(learner=learner, course=course, limit=1)
     recommendation = ranked[0]
-    payload = recommendation_payload(snapshot, recommendation)
-    item = payload["item"]
+    activity = activity_view(snapshot, recommendation)
+    item = activity.item
     announced = snapshot.items.get(item_id) if item_id is not None else None
     if (
         announced is not None
@@ -40,12 +41,12 @@ def practice_activity(*, learner: User, course: Course, item_id: int | None = No
     ):
         item = announced.learner_view
     lesson = None
-    if payload["lesson"]:
-        lesson = lesson_get_for(user=learner, course=course, slug=payload["lesson"]["slug"])
+    if activity.lesson:
+        lesson = lesson_get_for(user=learner, course=course, slug=activity.lesson.slug)
     return Activity(
-        kind=payload["kind"],
-        reason=payload["reason"],
-        skill=payload["skill"],
+        kind=activity.kind,
+        reason=activity.reason,
+        skill=activity.skill,
         item=item,
         lesson=lesson,
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts import services as account_services
 from apps.accounts.selectors import classroom_list_for
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotFound
 from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
 from apps.recommendations.selectors import ability_for, skill_mastery_list
 from apps.recommendations.services.answers import answer_submit
@@ -79,9 +79,9 @@ def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
             client_id=form.cleaned_data["client_id"],
             time_taken_ms=form.time_taken_ms(),
         )
+    except NotFound as error:
+        raise Http404(error.message) from error
     except ApplicationError as error:
-        if error.status_code == 404:
-            raise Http404(error.message) from error
         context = {
             "course": course,
             "activity": practice_activity(learner=request.user, course=course),
@@ -93,8 +93,8 @@ def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
         return render(request, "web/learner/practice.html", context, status=400)
     context = {
         "course": course,
-        "feedback": outcome.payload,
-        "given_text": answer_shown(item, outcome.payload.get("answer", answer)),
+        "feedback": outcome.body,
+        "given_text": answer_shown(item, outcome.body.get("answer", answer)),
     }
     return render(request, "web/learner/practice.html", context)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Classroom, User
 from apps.accounts.selectors import classroom_learners
 from apps.curriculum.models import Course
+from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.mastery_states import (
     MasteryRow,
     SkillCell,
@@ -20,7 +21,7 @@ from apps.recommendations.mastery_states import (
     mastery_rows_of,
 )
 from apps.recommendations.models import SkillMastery
-from apps.recommendations.snapshot import CourseSnapshot, course_snapshot
+from apps.recommendations.snapshot import course_snapshot
 
 SORTS = {
     "stuck": "most stuck first",

@@ -1,0 +1,91 @@
+"""The course as the adaptive loop sees it: skills, prerequisites, BKT parameters, published
+items with their keys, lessons and the policy, in one immutable object. Pure data: it is built
+from the database (and cached) by ``apps.recommendations.snapshot``.
+"""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.mastery import MasteryPolicy
+
+if TYPE_CHECKING:  # grading is pure Python too; the engine only carries the key along
+    from apps.assessments.grading import AnswerKey
+
+DEFAULT_BKT = BktParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyValues:
+    """A course's policy settings (admin: Course policies), with their defaults."""
+
+    mastery_threshold: float = 0.95
+    min_retrievability: float = 0.8
+    desired_retention: float = 0.9
+    wheel_spinning_attempts: int = 10
+    recent_items: int = 8
+    placement_max_items: int = 15
+    placement_target_se: float = 0.4
+
+    @property
+    def mastery(self) -> MasteryPolicy:
+        """The mastery rules with this course's thresholds."""
+        return MasteryPolicy(
+            p_known_threshold=self.mastery_threshold, min_retrievability=self.min_retrievability
+        )
+
+    def is_learnt(self, p_known: float) -> bool:
+        return self.mastery.is_learnt(p_known)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillNode:
+    id: int
+    slug: str
+    name: str
+    position: int
+    prerequisite_ids: tuple[int, ...]
+    params: BktParams
+    lesson_ids: tuple[int, ...]
+    item_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNode:
+    id: int
+    slug: str
+    type: str
+    skill_ids: tuple[int, ...]
+    a: float
+    b: float
+    c: float
+    key: "AnswerKey"
+    explanation_html: str
+    learner_view: dict[str, Any]  # exactly what a learner may see of the question
+
+
+@dataclass(frozen=True, slots=True)
+class LessonNode:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CourseSnapshot:
+    course_id: int
+    slug: str
+    title: str
+    version: int
+    policy: PolicyValues
+    skills: dict[int, SkillNode]
+    skill_order: tuple[int, ...]  # prerequisites first
+    items: dict[int, ItemNode]
+    lessons: dict[int, LessonNode]
+    dependents: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def prerequisite_columns(self) -> list[list[int]]:
+        """Each skill's prerequisites as indices into ``skill_order`` (for the vectorised
+        mastery rules)."""
+        column = {skill_id: j for j, skill_id in enumerate(self.skill_order)}
+        return [[column[p] for p in self.skills[s].prerequisite_ids] for s in self.skill_order]
