@@ -26,6 +26,12 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import boto3
+import psycopg
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from django.conf import settings
+
 DUMP_SUFFIX = ".dump"
 # libpq settings that may come from a URL's query or Django's OPTIONS (RDS wants sslmode).
 _LIBPQ_OPTIONS = {
@@ -136,8 +142,6 @@ def configured_database(database_url: str | None = None) -> PostgresDatabase:
     """``database_url`` if given, else Django's default database."""
     if database_url:
         return database_from_url(database_url)
-    from django.conf import settings
-
     return database_from_settings(settings.DATABASES["default"])
 
 
@@ -223,8 +227,6 @@ class S3Storage:
         return sorted(backups, key=lambda b: b.name)
 
     def get(self, name: str, destination: Path) -> str | None:
-        from botocore.exceptions import ClientError
-
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + name)
         except ClientError as error:
@@ -235,11 +237,6 @@ class S3Storage:
 
 
 def _s3_client() -> Any:
-    try:
-        import boto3
-        from botocore.config import Config
-    except ImportError as error:  # pragma: no cover - boto3 is a runtime dependency
-        raise BackupError("S3 locations need boto3 (pip install boto3).") from error
     endpoint = os.environ.get("BACKUP_S3_ENDPOINT_URL") or None
     # Path-style addressing works with every S3-compatible server; AWS prefers virtual hosts.
     config = Config(s3={"addressing_style": "path" if endpoint else "auto"})
@@ -339,8 +336,6 @@ def backup_restore(
 
 def database_table_count(database: PostgresDatabase) -> int:
     """Tables outside PostgreSQL's own schemas."""
-    import psycopg
-
     query = """
         SELECT count(*) FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -7,7 +7,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from prometheus_client import Counter
 
+from apps.assessments.models import Response
 from apps.core.metrics import GaugeSample
+from apps.recommendations.models import RecalculationRun, RunStatus
 
 ANSWERS = Counter("adaptive_answers_total", "Answers recorded, by correctness.", ["correct"])
 SESSIONS = Counter(
@@ -34,9 +36,6 @@ def assessment_completed(*, kind: str) -> None:
 
 def learning_gauges() -> Iterable[GaugeSample]:
     """Read from the database at scrape time, so every web process reports the same values."""
-    from apps.assessments.models import Response
-    from apps.recommendations.models import RecalculationRun, RunStatus
-
     since = timezone.now() - timedelta(minutes=15)
     active = Response.objects.filter(created_at__gte=since).values("learner_id").distinct().count()
     yield GaugeSample(

@@ -1,13 +1,16 @@
-"""Celery tasks of the nightly recalculation (thin: the work is in services.recalculation).
+"""Celery tasks of the nightly recalculation and the retention pruning (thin: the work is in
+the ``recalculation`` package and ``services.retention``).
 
 `recalculate_all` (the beat entry) starts a run and queues a group of one task per course, so
 more workers finish sooner. Transient database and broker errors are retried with backoff; any
 other failure, or retries running out, marks the run failed and releases the lock.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from celery import Task, group, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -18,6 +21,7 @@ from apps.recommendations.recalculation.course import (
     recalculation_start,
 )
 from apps.recommendations.recalculation.runs import COURSE_SOFT_TIME_LIMIT, COURSE_TIME_LIMIT
+from apps.recommendations.services.retention import answer_receipts_prune, recommendation_log_prune
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 RETRY = {
@@ -75,24 +79,12 @@ def recalculate_all(full: bool = False, trigger: str = "beat") -> int:
 @shared_task(soft_time_limit=600, time_limit=660)
 def prune_answer_receipts() -> int:
     """Drop stored answer feedback past its retention (retries come within minutes, not weeks)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from apps.recommendations.services.retention import answer_receipts_prune
-
     return answer_receipts_prune(older_than=timedelta(days=settings.ANSWER_RECEIPT_RETENTION_DAYS))
 
 
 @shared_task(soft_time_limit=600, time_limit=660)
 def prune_recommendation_log() -> int:
     """Drop "what to do next, and why" records past their retention (teachers read recent ones)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from apps.recommendations.services.retention import recommendation_log_prune
-
     return recommendation_log_prune(
         older_than=timedelta(days=settings.RECOMMENDATION_LOG_RETENTION_DAYS)
     )

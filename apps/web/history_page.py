@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from apps.accounts.models import User
-from apps.assessments.models import Response
+from apps.assessments.models import AssessmentKind, Response
 from apps.curriculum.models import Course
 
 PAGE_SIZE = 25
@@ -57,7 +57,7 @@ def attempt_line(response: Response) -> AttemptLine:
         correct=response.correct,
         score=response.score,
         seconds=response.time_taken_ms / 1000 if response.time_taken_ms else None,
-        placement=attempt is not None and attempt.assessment.kind == "diagnostic",
+        placement=attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC,
     )
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -16,6 +16,7 @@ from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors, services
 from apps.curriculum.api import serializers as s
+from apps.curriculum.api.filters import CourseFilter, ItemFilter
 from apps.curriculum.models import Course, Item, Lesson, Module, Skill
 from apps.curriculum.validation import ChoiceSpec, ItemSpec
 
@@ -56,24 +57,17 @@ def _skills(course: Course, slugs: list[str], field: str) -> list[Skill]:
 class CourseListApi(GenericAPIView):
     serializer_class = s.CourseOutputSerializer
     queryset = Course.objects.none()
+    filterset_class = CourseFilter
 
     def get_permissions(self):  # type: ignore[no-untyped-def]
         return [IsTeacherOrAdmin()] if self.request.method == "POST" else [IsAuthenticated()]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", description="Search in titles"),
-            OpenApiParameter("status", enum=["draft", "published", "archived"]),
-        ],
-        responses={200: s.CourseOutputSerializer(many=True)},
+        responses={200: s.CourseOutputSerializer(many=True), 400: ERRORS[400]},
         summary="Courses you can see",
     )
     def get(self, request: Request) -> Response:
-        courses = selectors.course_list_for(user=request_user(request))
-        if q := request.query_params.get("q"):
-            courses = courses.filter(title__icontains=q)
-        if wanted := request.query_params.get("status"):
-            courses = courses.filter(status=wanted)
+        courses = self.filter_queryset(selectors.course_list_for(user=request_user(request)))
         page = self.paginate_queryset(selectors.course_counts(courses=courses))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -273,6 +267,7 @@ def _spec_from_input(data: dict[str, Any], base: ItemSpec | None = None) -> Item
 
 class ItemListApi(GenericAPIView):
     queryset = Item.objects.none()
+    filterset_class = ItemFilter
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         if selectors.is_author_role(request_user(self.request)):
@@ -280,32 +275,15 @@ class ItemListApi(GenericAPIView):
         return s.ItemLearnerOutputSerializer
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("skill", description="Only items tagged with this skill slug"),
-            OpenApiParameter(
-                "type", enum=["single_choice", "multiple_choice", "numeric", "short_text"]
-            ),
-            OpenApiParameter(
-                "status",
-                enum=["draft", "published", "archived"],
-                description="Authors only; learners always get published items.",
-            ),
-        ],
         responses={200: s.ItemLearnerOutputSerializer(many=True), **ERRORS},
         description="Learners get `ItemLearnerOutput` (no answer key, no explanation); "
         "teachers and admins get `ItemAuthorOutput`.",
     )
     def get(self, request: Request, slug: str) -> Response:
         course = selectors.course_get_for(user=request_user(request), slug=slug)
-        items = selectors.item_list_for(user=request_user(request), course=course)
-        if skill := request.query_params.get("skill"):
-            items = items.filter(skills__slug=skill)
-        if kind := request.query_params.get("type"):
-            items = items.filter(type=kind)
-        if (wanted := request.query_params.get("status")) and selectors.is_author_role(
-            request_user(request)
-        ):
-            items = items.filter(status=wanted)
+        items = self.filter_queryset(
+            selectors.item_list_for(user=request_user(request), course=course)
+        )
         page = self.paginate_queryset(items)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

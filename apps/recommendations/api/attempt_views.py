@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -20,6 +20,7 @@ from apps.assessments.models import Assessment, AssessmentKind, Attempt, Attempt
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors as curriculum_selectors
 from apps.recommendations.api import attempt_serializers as s
+from apps.recommendations.api.filters import AttemptFilterSet
 from apps.recommendations.results import AttemptFinished, AttemptStep
 from apps.recommendations.services.placement import (
     placement_finish,
@@ -120,10 +121,10 @@ class AttemptStartApi(GenericAPIView):
 class AttemptListApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = s.AttemptOutputSerializer
+    filterset_class = AttemptFilterSet
     queryset = Attempt.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("course", description="Only this course")],
         responses={200: s.AttemptOutputSerializer(many=True)},
         summary="Your attempts, newest first",
     )
@@ -131,9 +132,8 @@ class AttemptListApi(GenericAPIView):
         attempts = Attempt.objects.filter(learner=request_user(request)).select_related(
             "assessment__course"
         )
-        if course := request.query_params.get("course"):
-            attempts = attempts.filter(assessment__course__slug=course)
-        page = self.paginate_queryset(attempts.order_by("-started_at", "-id"))
+        attempts = self.filter_queryset(attempts).order_by("-started_at", "-id")
+        page = self.paginate_queryset(attempts)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

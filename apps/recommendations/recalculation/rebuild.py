@@ -32,6 +32,7 @@ from apps.assessments.models import Response
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
+from apps.recommendations.engine.mastery import learnt, wheel_spinning
 from apps.recommendations.engine.memory import CardState, rating_from_response
 from apps.recommendations.engine.sequences import sequence_ids
 from apps.recommendations.models import LearnerAbility, SkillMastery
@@ -130,7 +131,7 @@ def _first_crossing(
     size = len(order)
     p_after = posterior_after_each(replay, order, ends)
     position = np.arange(size) - np.repeat(starts, ends - starts)
-    crossed = np.where(p_after >= threshold, position, size)
+    crossed = np.where(learnt(p_after, threshold), position, size)
     first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
     return np.minimum(first, ends - starts)
 
@@ -262,7 +263,7 @@ def _keep_placement_seeds(
         seed = seeds.get((row[0], row[1]))
         if seed is not None:
             row[3], row[8], row[6] = seed
-        row[10] = row[8] is None and row[4] >= limit
+        row[10] = bool(wheel_spinning(row[8] is None, row[4], limit))
 
 
 def _write_batch(

@@ -8,18 +8,17 @@ grows with the learner's courses, never with other learners or the length of the
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_list_for
+from apps.recommendations.activity import activity_view
 from apps.recommendations.engine.policy import due_reviews, rank_recommendations
 from apps.recommendations.learner_state import learner_view
 from apps.recommendations.mastery_states import SkillCell, classify
 from apps.recommendations.models import LearnerAbility, SkillMastery
-from apps.recommendations.activity import activity_view
 from apps.recommendations.results import ActivityView
 from apps.recommendations.snapshot import course_snapshot
 
