@@ -154,6 +154,17 @@ def skill_update(*, skill: Skill, **fields: Any) -> Skill:
     return skill
 
 
+@transaction.atomic
+def skill_edit(
+    *, skill: Skill, prerequisites: Sequence[Skill] | None = None, **fields: Any
+) -> Skill:
+    """Change a skill's fields and, when given, replace its prerequisites: all or nothing."""
+    skill_update(skill=skill, **fields)
+    if prerequisites is not None:
+        skill_set_prerequisites(skill=skill, prerequisites=prerequisites)
+    return skill
+
+
 def _course_edges(course_id: int, exclude_skill_id: int | None = None) -> list[tuple[int, int]]:
     links = SkillPrerequisite.objects.filter(skill__course_id=course_id)
     if exclude_skill_id is not None:

@@ -33,7 +33,8 @@ def test_register_can_create_a_teacher_but_never_an_admin(api_client):
         reverse("api-register"),
         {"username": "eve", "password": "a sturdy passphrase", "role": "admin"},
     )
-    assert ok.status_code == 201 and ok.json()["role"] == Role.TEACHER
+    assert ok.status_code == 201
+    assert ok.json()["role"] == Role.TEACHER
     assert refused.status_code == 400
     assert list(refused.json()["error"]["fields"]) == ["role"]
     assert not User.objects.filter(username="eve").exists()
@@ -129,8 +130,10 @@ def test_me_patch_updates_the_profile_and_rejects_a_taken_email(as_user):
     client = as_user(user)
     ok = client.patch(reverse("api-me"), {"display_name": "Ada L."})
     taken = client.patch(reverse("api-me"), {"email": other.email.upper()})
-    assert ok.status_code == 200 and ok.json()["display_name"] == "Ada L."
-    assert taken.status_code == 400 and list(taken.json()["error"]["fields"]) == ["email"]
+    assert ok.status_code == 200
+    assert ok.json()["display_name"] == "Ada L."
+    assert taken.status_code == 400
+    assert list(taken.json()["error"]["fields"]) == ["email"]
     user.refresh_from_db()
     assert user.email != other.email
 

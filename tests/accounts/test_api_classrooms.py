@@ -97,8 +97,10 @@ def test_only_the_owner_or_an_admin_changes_a_classroom(world):
     owner = client_for(world["teacher"]).patch(url, {"join_enabled": False})
     admin = client_for(world["admin"]).patch(url, {"name": "Renamed"})
     assert (denied_teacher.status_code, denied_learner.status_code) == (404, 404)
-    assert owner.status_code == 200 and owner.json()["join_enabled"] is False
-    assert admin.status_code == 200 and admin.json()["name"] == "Renamed"
+    assert owner.status_code == 200
+    assert owner.json()["join_enabled"] is False
+    assert admin.status_code == 200
+    assert admin.json()["name"] == "Renamed"
 
 
 def test_regenerate_code(world):
@@ -109,7 +111,8 @@ def test_regenerate_code(world):
     world["mine"].refresh_from_db()
     assert world["mine"].join_code == old
     response = client_for(world["teacher"]).post(url)
-    assert response.status_code == 200 and response.json()["join_code"] != old
+    assert response.status_code == 200
+    assert response.json()["join_code"] != old
 
 
 def test_learner_joins_by_code(world):

@@ -65,9 +65,11 @@ def test_sign_up_with_a_taken_name_or_weak_password(client):
 def test_log_in_and_out(client):
     user = LearnerFactory()
     page = client.get(reverse("login"))
-    assert b'name="username"' in page.content and b'for="id_password"' in page.content
+    assert b'name="username"' in page.content
+    assert b'for="id_password"' in page.content
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
@@ -133,7 +135,8 @@ def test_teacher_creates_regenerates_and_closes_from_the_home_page(client):
     client.post(reverse("classroom-regenerate-code", args=[classroom.pk]))
     client.post(reverse("classroom-joining", args=[classroom.pk]), {"enabled": "0"})
     classroom.refresh_from_db()
-    assert classroom.join_code != old_code and classroom.join_enabled is False
+    assert classroom.join_code != old_code
+    assert classroom.join_enabled is False
     page = client.get(reverse("home"))
     assert classroom.join_code.encode() in page.content
 
@@ -160,7 +163,8 @@ def test_admin_site_lists_users_and_classrooms_with_search(client):
         reverse("admin:accounts_user_changelist"), {"q": "teacher", "role": "teacher"}
     )
     rooms = client.get(reverse("admin:accounts_classroom_changelist"), {"q": "Findable"})
-    assert users.status_code == 200 and rooms.status_code == 200
+    assert users.status_code == 200
+    assert rooms.status_code == 200
     assert b"Findable class" in rooms.content
 
 

@@ -148,7 +148,8 @@ def test_backup_to_directory_restores_every_row_into_an_empty_database(
     assert _row_counts(target) == {"answer": 1000, "empty_table": 0, "learner": 250}
     assert _row_counts(target) == _row_counts(source)
     assert result.tables == 3
-    assert backup.name.startswith(f"{source.name}-") and backup.name.endswith(".dump")
+    assert backup.name.startswith(f"{source.name}-")
+    assert backup.name.endswith(".dump")
     assert [b.name for b in backup_list(location=location)] == [backup.name]
     # The sequence continues after the restored rows.
     _execute(target, "INSERT INTO learner (name) VALUES ('new')")
@@ -238,7 +239,8 @@ def test_commands_back_up_list_and_restore(source, make_database, tmp_path: Path
     output = capsys.readouterr().out.splitlines()
     assert output[0].startswith(f"Backed up postgres://{source.user}@")
     assert output[1].startswith(f"file://{tmp_path}/{source.name}-")
-    assert output[2].startswith("Restored file://") and output[2].endswith("(3 tables)")
+    assert output[2].startswith("Restored file://")
+    assert output[2].endswith("(3 tables)")
     assert _row_counts(target) == _row_counts(source)
 
 
@@ -289,7 +291,8 @@ def test_django_postgres_settings_become_libpq_environment():
         "PGSSLMODE": "require",
         "PGCONNECT_TIMEOUT": "5",
     }
-    assert "s3cret" not in repr(database) and "s3cret" not in str(database)
+    assert "s3cret" not in repr(database)
+    assert "s3cret" not in str(database)
 
 
 def test_database_url_with_escaped_password_and_options():

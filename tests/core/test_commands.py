@@ -20,7 +20,8 @@ def test_seed_demo_creates_the_demo_accounts_and_is_idempotent():
         "admin": "admin",
     }
     assert all(u.check_password("demo-password") for u in users.values())
-    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert users["admin"].is_staff
+    assert users["admin"].is_superuser
     classroom = Classroom.objects.get(owner=users["teacher"])
     assert Enrollment.objects.filter(classroom=classroom, learner=users["learner"]).count() == 1
 
@@ -37,7 +38,8 @@ def test_seed_demo_refuses_production():
 def test_sync_beat_schedule_creates_missing_entries_and_keeps_admin_edits():
     call_command("sync_beat_schedule")
     task = PeriodicTask.objects.get(name="flush-expired-tokens")
-    assert task.crontab.hour == "3" and task.crontab.minute == "30"
+    assert task.crontab.hour == "3"
+    assert task.crontab.minute == "30"
     task.enabled = False
     task.save()
     call_command("sync_beat_schedule")

@@ -304,7 +304,8 @@ def test_item_preview_shows_the_question_and_the_key(staff, halves):
     assert "<p>Which is <strong>half</strong>?</p>" in html
     assert 'type="radio" disabled' in html
     key = html[html.index("Key (authors only)") :]
-    assert "<code>a</code>" in key and "<code>b</code>" not in key
+    assert "<code>a</code>" in key
+    assert "<code>b</code>" not in key
     assert "Half is 1 of 2." in html
     numeric = halves.items.get(slug="num")
     html = staff.get(admin_url("curriculum_item", "change", numeric.pk)).content.decode()
@@ -517,7 +518,8 @@ def test_import_page_needs_staff(db, client):
     response = client.post(
         reverse("admin:curriculum_course_import"), {"file": upload("h.json", dumps(small_course()))}
     )
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
     assert not Course.objects.exists()
 
 
@@ -540,7 +542,8 @@ def test_responses_are_read_only(staff, halves):
         staff.post(admin_url("assessments_response", "delete", response_row.pk)).status_code == 403
     )
     page = staff.get(admin_url("assessments_response", "change", response_row.pk))
-    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
     staff.post(admin_url("assessments_response", "change", response_row.pk), {"correct": ""})
     assert Response.objects.get().correct is True
 

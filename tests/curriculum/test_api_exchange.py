@@ -26,21 +26,19 @@ def test_a_teacher_imports_the_demo_course_and_exports_it_back(db):
     response = upload(client, "fractions.json", DEMO.read_bytes())
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (
-        body["course"] == "fractions"
-        and body["counts"]["items"] >= 150
-        and body["counts"]["skills"] >= 12
-    )
+    assert body["course"] == "fractions"
+    assert body["counts"]["items"] >= 150
+    assert body["counts"]["skills"] >= 12
     course = Course.objects.get(slug="fractions")
     assert course.created_by == teacher
     exported = client.get("/api/v1/courses/fractions/export/")
-    assert exported.status_code == 200 and exported["Content-Disposition"].endswith(
-        'fractions.json"'
-    )
+    assert exported.status_code == 200
+    assert exported["Content-Disposition"].endswith('fractions.json"')
     document = json.loads(exported.content)
     assert len(document["course"]["items"]) == Item.objects.filter(course=course).count()
     csv = client.get("/api/v1/courses/fractions/export/", {"as": "csv"})
-    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    assert csv.status_code == 200
+    assert csv["Content-Type"].startswith("text/csv")
     assert csv.content.decode().splitlines()[0].startswith("slug,")
 
 
@@ -79,4 +77,5 @@ def test_replacing_someone_elses_course_is_forbidden(db):
 
 def test_missing_file_names_the_field(db):
     response = client_for(TeacherFactory()).post("/api/v1/courses/import/", {}, format="multipart")
-    assert response.status_code == 400 and "file" in response.json()["error"]["fields"]
+    assert response.status_code == 400
+    assert "file" in response.json()["error"]["fields"]

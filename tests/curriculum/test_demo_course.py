@@ -365,7 +365,8 @@ def verify(item) -> bool:
     if m:
         den = int(m.group(1))
         targets = [value(s) for s in spans]
-        assert len(targets) == 2 and kind == "short_text", slug
+        assert len(targets) == 2, slug
+        assert kind == "short_text", slug
         for accepted in item["accepted_answers"]:
             parts = split_pair(accepted)
             assert [value(p) for p in parts] == targets, (slug, accepted)
@@ -411,7 +412,8 @@ def verify(item) -> bool:
             parts = [t.strip() for t in re.split(r",|\s(?=\d+/)", accepted) if t.strip()]
             assert sorted(parts) == sorted(given), (slug, accepted)
             values = [value(p) for p in parts]
-            assert values == sorted(values) and len(set(values)) == len(values), slug
+            assert values == sorted(values), slug
+            assert len(set(values)) == len(values), slug
         return True
 
     m = re.fullmatch(r"(\d+) ÷ (\d+)", spans[0]) if spans else None
@@ -428,7 +430,8 @@ def verify(item) -> bool:
         keyed = item["accepted_answers"] if kind == "short_text" else correct_texts(item)
         for text in keyed:
             mm = REMAINDER_RE.fullmatch(text.strip())
-            assert mm and (int(mm.group(1)), int(mm.group(2))) == (q, r), (slug, text)
+            assert mm, (slug, text)
+            assert (int(mm.group(1)), int(mm.group(2))) == (q, r), (slug, text)
         if kind == "single_choice":
             for text in wrong_texts(item):
                 mm = REMAINDER_RE.fullmatch(text.strip())
@@ -534,7 +537,8 @@ def test_format_and_version():
     assert set(DATA) == {"format", "version", "course"}
     assert COURSE["slug"] == "fractions"
     assert COURSE["language"] == "en"
-    assert COURSE["title"].strip() and COURSE["description"].strip()
+    assert COURSE["title"].strip()
+    assert COURSE["description"].strip()
     assert set(COURSE) == {
         "slug",
         "title",
@@ -574,7 +578,8 @@ def test_skill_graph_is_a_dag_with_known_slugs():
     module_of = {s["slug"]: s["module"] for s in SKILLS}
     for skill in SKILLS:
         assert skill["module"] in modules, skill["slug"]
-        assert skill["name"].strip() and skill["description"].strip()
+        assert skill["name"].strip()
+        assert skill["description"].strip()
         prereqs = skill["prerequisites"]
         assert len(prereqs) == len(set(prereqs)), skill["slug"]
         for p in prereqs:
@@ -623,7 +628,8 @@ def test_every_skill_has_items_and_a_lesson():
         assert lesson_skills[skill["slug"]] >= 1, skill["slug"]
     for lesson in COURSE["lessons"]:
         for s in lesson["skills"]:
-            assert s in module_of and module_of[s] == lesson["module"], lesson["slug"]
+            assert s in module_of, lesson["slug"]
+            assert module_of[s] == lesson["module"], lesson["slug"]
         words = len(lesson["body"].split())
         assert 150 <= words <= 400, (lesson["slug"], words)
         assert lesson["title"].strip()
@@ -636,19 +642,24 @@ def test_item_fields():
         assert item["type"] in ITEM_TYPES, slug
         assert item["status"] == "published", slug
         assert item["stem"].strip(), slug
-        assert item["skills"] and set(item["skills"]) <= skills, slug
+        assert item["skills"], slug
+        assert set(item["skills"]) <= skills, slug
         assert len(item["skills"]) == len(set(item["skills"])) <= 2, slug
         irt = item["irt"]
         assert set(irt) == {"a", "b", "c"}, slug
-        assert 0.8 <= irt["a"] <= 1.6 and -2 <= irt["b"] <= 2 and 0 <= irt["c"] < 0.5, slug
+        assert 0.8 <= irt["a"] <= 1.6, slug
+        assert -2 <= irt["b"] <= 2, slug
+        assert 0 <= irt["c"] < 0.5, slug
         if item["type"] in ("numeric", "short_text"):
             assert irt["c"] == 0, slug
         if item["type"] == "numeric":
             assert isinstance(item["answer"], (int, float)), slug
-            assert isinstance(item["tolerance"], (int, float)) and item["tolerance"] >= 0, slug
+            assert isinstance(item["tolerance"], (int, float)), slug
+            assert item["tolerance"] >= 0, slug
         if item["type"] == "short_text":
             accepted = item["accepted_answers"]
-            assert accepted and all(isinstance(a, str) and a.strip() for a in accepted), slug
+            assert accepted, slug
+            assert all(isinstance(a, str) and a.strip() for a in accepted), slug
             normalised = [" ".join(a.casefold().split()) for a in accepted]
             assert len(normalised) == len(set(normalised)), slug
 

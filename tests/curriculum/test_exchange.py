@@ -43,7 +43,8 @@ def test_small_course_imports_every_field():
         source_name="halves.json", content=dumps(small_course()).encode(), author=author
     )
     course = result.course
-    assert result.created and not result.dry_run
+    assert result.created
+    assert not result.dry_run
     assert result.written == Counts(
         modules=2, skills=3, prerequisites=3, lessons=2, items=4, choices=5, assessments=2
     )
@@ -178,7 +179,8 @@ def test_defaults_of_optional_fields():
         },
     }
     exported = course_export(course=import_json(document).course)["course"]
-    assert exported["description"] == "" and exported["language"] == "en"
+    assert exported["description"] == ""
+    assert exported["language"] == "en"
     assert (exported["status"], exported["is_public"], exported["modules"]) == ("draft", False, [])
     assert exported["lessons"][0]["status"] == "published"
     assert exported["items"][0]["status"] == "draft"
@@ -292,7 +294,8 @@ def test_replace_of_a_missing_course_creates_it(db):
 def test_dry_run_reports_and_writes_nothing(answered):
     before = model_counts()
     result = import_json(small_course("other"), dry_run=True)
-    assert result.dry_run and result.created
+    assert result.dry_run
+    assert result.created
     assert result.summary().endswith("(dry run: nothing was saved).")
     assert model_counts() == before
     assert not Course.objects.filter(slug="other").exists()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from apps.core.exceptions import status_for
 from apps.curriculum.exchange import ImportFailed, Problem, course_import, decoding, items_to_csv
 from apps.curriculum.models import Course
 from apps.curriculum.validation import ItemSpec, item_spec_errors
@@ -27,7 +28,7 @@ def refused(source: str, content: bytes | str, **options: Any) -> list[Problem]:
     with pytest.raises(ImportFailed) as caught:
         course_import(source_name=source, content=content, author=None, **options)
     assert model_counts() == before
-    assert caught.value.status_code == 400
+    assert status_for(caught.value) == 400
     assert all(problem.source == source for problem in caught.value.problems)
     return caught.value.problems
 

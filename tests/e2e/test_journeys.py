@@ -203,9 +203,12 @@ def test_learner_masters_a_skill_and_the_teacher_sees_it(
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
     mine = {r["skill"]: r for r in rows if r["learner"] == LEARNER}
     assert set(mine) == {"s1", "s2", "s3"}
-    assert mine["s1"]["state"] == "mastered" and float(mine["s1"]["p_known"]) >= 0.95
-    assert int(mine["s1"]["attempts"]) >= 3 and mine["s1"]["last_practised"]
-    assert mine["s3"]["state"] == "locked" and mine["s3"]["attempts"] == "0"
+    assert mine["s1"]["state"] == "mastered"
+    assert float(mine["s1"]["p_known"]) >= 0.95
+    assert int(mine["s1"]["attempts"]) >= 3
+    assert mine["s1"]["last_practised"]
+    assert mine["s3"]["state"] == "locked"
+    assert mine["s3"]["attempts"] == "0"
 
     tpage.get_by_role("link", name=LEARNER).first.click()
     expect(tpage.get_by_role("heading", name="Mastery over time")).to_be_visible()
@@ -262,7 +265,8 @@ def test_teacher_pages_fit_a_phone(browser, live_server, classroom, shoot):
     box.evaluate("element => element.scrollBy(400, 0)")
     assert box.evaluate("element => element.scrollLeft") > 0
     first_learner = page.locator("tr[data-learner] th").first.bounding_box()
-    assert first_learner and first_learner["x"] >= box.bounding_box()["x"]  # type: ignore[index]
+    assert first_learner
+    assert first_learner["x"] >= box.bounding_box()["x"]  # type: ignore[index]
     shoot(page, "phone-heatmap-scrolled", full_page=False)
     phone.close()
 

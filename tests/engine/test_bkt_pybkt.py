@@ -24,7 +24,8 @@ def test_pybkt_is_the_compiled_build() -> None:
     # pyBKT's setup.py silently falls back to pure Python if the C++ build fails.
     from pyBKT.fit import E_step
 
-    assert E_step.__file__ is not None and E_step.__file__.endswith(".so")
+    assert E_step.__file__ is not None
+    assert E_step.__file__.endswith(".so")
 
 
 def test_matches_pybkt_parameters_and_log_likelihood() -> None:

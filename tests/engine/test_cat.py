@@ -62,7 +62,8 @@ def test_never_selects_an_item_twice(theta: float, given_items: list[int], k: in
         randomesque_k=k,
         rng=np.random.default_rng(0),
     )
-    assert chosen is not None and chosen not in given_items
+    assert chosen is not None
+    assert chosen not in given_items
 
 
 def test_returns_none_when_the_bank_is_used_up() -> None:

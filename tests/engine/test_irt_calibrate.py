@@ -155,7 +155,8 @@ def test_per_item_fixed_guessing_recovers_a_and_b_where_two_pl_is_biased() -> No
     # when calibrated with each item's c held at its authored value
     fixed = calibrate_irt(table, CalibrationOptions(model="3pl", fixed_guessing=tuple(c)))
     # then c is kept and a, b come back within sampling error
-    assert fixed.converged and fixed.items.c.tolist() == c
+    assert fixed.converged
+    assert fixed.items.c.tolist() == c
     assert np.all(np.abs(fixed.items.a - items.a) < 4 * fixed.items.se_a)
     assert np.all(np.abs(fixed.items.b - items.b) < 4 * fixed.items.se_b)
     # and it is the maximum: at least the likelihood of the generating parameters
@@ -197,7 +198,8 @@ def test_long_form_answers_calibrate_exactly_as_the_table_does_on_lsat7(options,
     dense = calibrate_irt(table, options)
     person, item, correct = long_form(table)
     answers = calibrate_irt_answers(person, item, correct, n_items=5, options=options)
-    assert answers.iterations == dense.iterations and answers.converged == dense.converged
+    assert answers.iterations == dense.iterations
+    assert answers.converged == dense.converged
     assert answers.person_count == dense.person_count == 1000
     assert answers.log_likelihood == pytest.approx(dense.log_likelihood, abs=1e-8)
     for name in ("a", "b", "c"):

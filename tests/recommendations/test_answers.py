@@ -232,6 +232,9 @@ def test_a_retry_after_the_receipt_was_pruned_is_rebuilt_from_the_log(course):
     assert [(m["skill"], m["before"], m["after"]) for m in body["mastery"]] == [
         (m["skill"], m["before"], m["after"]) for m in first["mastery"]
     ]
+    # Rebuilt by the same builder as the first feedback: the skill's attempts after that answer.
+    assert [m["attempts"] for m in body["mastery"]] == [m["attempts"] for m in first["mastery"]]
+    assert set(body) == set(first)
     assert body["next"]["kind"] == "practice"
     assert Response.objects.count() == 1
     assert SkillMastery.objects.get().attempts == 1

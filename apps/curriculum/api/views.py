@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -154,16 +153,15 @@ class SkillListApi(GenericAPIView):
     def post(self, request: Request, slug: str) -> Response:
         course = selectors.course_editable_by(user=request_user(request), slug=slug)
         data = _validated(s.SkillCreateInputSerializer, request.data)
-        with transaction.atomic():
-            skill = services.skill_create(
-                course=course,
-                slug=data["slug"],
-                name=data["name"],
-                description=data["description"],
-                module=_module(course, data["module"]),
-                position=data.get("position"),
-                prerequisites=_skills(course, data["prerequisites"], "prerequisites"),
-            )
+        skill = services.skill_create(
+            course=course,
+            slug=data["slug"],
+            name=data["name"],
+            description=data["description"],
+            module=_module(course, data["module"]),
+            position=data.get("position"),
+            prerequisites=_skills(course, data["prerequisites"], "prerequisites"),
+        )
         return Response(
             self.get_serializer(selectors.skill_get(course=course, slug=skill.slug)).data,
             status=status.HTTP_201_CREATED,
@@ -193,12 +191,13 @@ class SkillDetailApi(GenericAPIView):
         prerequisites = data.pop("prerequisites", None)
         if "module" in data:
             data["module"] = _module(course, data["module"])
-        with transaction.atomic():
-            services.skill_update(skill=skill, **data)
-            if prerequisites is not None:
-                services.skill_set_prerequisites(
-                    skill=skill, prerequisites=_skills(course, prerequisites, "prerequisites")
-                )
+        services.skill_edit(
+            skill=skill,
+            prerequisites=None
+            if prerequisites is None
+            else _skills(course, prerequisites, "prerequisites"),
+            **data,
+        )
         return Response(
             self.get_serializer(selectors.skill_get(course=course, slug=skill_slug)).data
         )
