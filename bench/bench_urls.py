@@ -8,7 +8,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from adaptive_learning.urls import urlpatterns as project_urlpatterns
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Item
 
 
@@ -25,7 +25,7 @@ def insert_one_row(request: HttpRequest) -> JsonResponse:
     if not _ITEM_ID:
         _ITEM_ID.append(Item.objects.values_list("id", flat=True).first())
     with transaction.atomic():
-        row = Response.objects.create(
+        row = ItemResponse.objects.create(
             client_id=uuid.uuid4(),
             learner_id=1,
             item_id=_ITEM_ID[0],

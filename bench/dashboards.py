@@ -35,7 +35,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
 
     from apps.accounts.models import Enrollment, Role, User
     from apps.accounts.services import classroom_create
-    from apps.assessments.models import Response
+    from apps.assessments.models import ItemResponse
     from apps.curriculum import services as curriculum_services
     from apps.recommendations.engine.memory import rating_from_response, review
     from apps.recommendations.models import LearnerAbility, MasteryChange, SkillMastery
@@ -91,7 +91,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
             )
             for k in range(attempts):
                 responses.append(
-                    Response(
+                    ItemResponse(
                         client_id=uuid.uuid4(),
                         learner=user,
                         item_id=items_of[skill.pk][k % len(items_of[skill.pk])],
@@ -104,7 +104,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
         abilities.append(LearnerAbility(learner=user, course=course, theta=float(rng.normal())))
     SkillMastery.objects.bulk_create(masteries, batch_size=2000)
     LearnerAbility.objects.bulk_create(abilities)
-    Response.objects.bulk_create(responses, batch_size=2000)
+    ItemResponse.objects.bulk_create(responses, batch_size=2000)
     skill_of = {item: skill for skill, items in items_of.items() for item in items}
     MasteryChange.objects.bulk_create(
         (
@@ -116,7 +116,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
                 p_after=0.6,
                 created_at=r.created_at,
             )
-            for r in Response.objects.only("id", "learner_id", "item_id", "created_at")
+            for r in ItemResponse.objects.only("id", "learner_id", "item_id", "created_at")
         ),
         batch_size=2000,
     )

@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
-from apps.assessments.models import Assessment, AssessmentItem, Attempt, Response
+from apps.assessments.models import Assessment, AssessmentItem, Attempt, ItemResponse
 
 
 class AssessmentItemFormSet(forms.BaseInlineFormSet):
@@ -72,7 +72,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ResponseInline(admin.TabularInline):
-    model = Response
+    model = ItemResponse
     fields = ["created_at", "item", "answer", "correct", "score", "time_taken_ms"]
     readonly_fields = ["created_at", "item", "answer", "correct", "score", "time_taken_ms"]
     ordering = ["created_at", "id"]
@@ -83,7 +83,7 @@ class ResponseInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Response]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ItemResponse]:
         return super().get_queryset(request).select_related("item")
 
 
@@ -111,7 +111,7 @@ class AttemptAdmin(ReadOnlyAdmin):
         return str(attempt.assessment.course)
 
 
-@admin.register(Response)
+@admin.register(ItemResponse)
 class ResponseAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
@@ -132,5 +132,5 @@ class ResponseAdmin(ReadOnlyAdmin):
     ordering = ["-created_at", "-id"]
 
     @admin.display(description="Course", ordering="item__course__title")
-    def course(self, response: Response) -> str:
+    def course(self, response: ItemResponse) -> str:
         return str(response.item.course)

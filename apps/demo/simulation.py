@@ -30,7 +30,7 @@ from scipy.special import expit, logit
 
 from apps.accounts.models import Role, User
 from apps.assessments.grading import AnswerKey
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.core.exceptions import ApplicationError
 from apps.curriculum.models import Course, ItemType
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
@@ -351,7 +351,7 @@ def _insert_responses(
             strict=True,
         )
         insert_rows(
-            Response,
+            ItemResponse,
             [*fields, "created_at"],
             (
                 (

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from fsrs import Scheduler
 
 from apps.accounts.models import User
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.memory import retrievability
 from apps.recommendations.engine.policy import LearnerView, SkillStatus
@@ -37,7 +37,7 @@ def mastery_rows(*, learner: User, course_id: int) -> QuerySet[SkillMastery]:
 
 def recent_item_ids(*, learner: User, course_id: int, limit: int) -> list[int]:
     return list(
-        Response.objects.filter(learner=learner, item__course_id=course_id)
+        ItemResponse.objects.filter(learner=learner, item__course_id=course_id)
         .order_by("-created_at", "-id")
         .values_list("item_id", flat=True)[:limit]
     )

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from prometheus_client import Counter
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.core.metrics import GaugeSample
 from apps.recommendations.models import RecalculationRun, RunStatus
 
@@ -37,7 +37,9 @@ def assessment_completed(*, kind: str) -> None:
 def learning_gauges() -> Iterable[GaugeSample]:
     """Read from the database at scrape time, so every web process reports the same values."""
     since = timezone.now() - timedelta(minutes=15)
-    active = Response.objects.filter(created_at__gte=since).values("learner_id").distinct().count()
+    active = (
+        ItemResponse.objects.filter(created_at__gte=since).values("learner_id").distinct().count()
+    )
     yield GaugeSample(
         "adaptive_active_learners", "Learners who answered recently.", {"window": "15m"}, active
     )

@@ -1,6 +1,6 @@
 """Learner state derived from the response log, and the parameters and runs that produce it.
 
-Everything here can be rebuilt from ``assessments.Response`` (``manage.py recalculate --full``);
+Everything here can be rebuilt from ``assessments.ItemResponse`` (``manage.py recalculate --full``);
 the nightly refit changes parameters, never the log.
 """
 
@@ -104,7 +104,7 @@ class MasteryChange(models.Model):
     """How one response moved one skill: the history behind 'mastery over time'."""
 
     response = models.ForeignKey(
-        "assessments.Response", on_delete=models.CASCADE, related_name="mastery_changes"
+        "assessments.ItemResponse", on_delete=models.CASCADE, related_name="mastery_changes"
     )
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -152,7 +152,7 @@ class AnswerReceipt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     response = models.OneToOneField(
-        "assessments.Response", on_delete=models.CASCADE, related_name="receipt"
+        "assessments.ItemResponse", on_delete=models.CASCADE, related_name="receipt"
     )
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)

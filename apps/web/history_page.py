@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from apps.accounts.models import User
-from apps.assessments.models import AssessmentKind, Response
+from apps.assessments.models import AssessmentKind, ItemResponse
 from apps.curriculum.models import Course
 
 PAGE_SIZE = 25
@@ -30,8 +30,8 @@ class AttemptLine:
     placement: bool
 
 
-def response_list(*, learner: User, course: Course | None = None) -> QuerySet[Response]:
-    responses = Response.objects.filter(learner=learner)
+def response_list(*, learner: User, course: Course | None = None) -> QuerySet[ItemResponse]:
+    responses = ItemResponse.objects.filter(learner=learner)
     if course is not None:
         responses = responses.filter(item__course=course)
     return responses.select_related("item__course", "attempt__assessment").order_by(
@@ -45,7 +45,7 @@ def answer_text(answer: object) -> str:
     return "" if answer is None else str(answer)
 
 
-def attempt_line(response: Response) -> AttemptLine:
+def attempt_line(response: ItemResponse) -> AttemptLine:
     attempt = response.attempt
     return AttemptLine(
         id=response.pk,

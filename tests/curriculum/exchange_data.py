@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apps.assessments.models import Assessment, AssessmentItem, Attempt, Response
+from apps.assessments.models import Assessment, AssessmentItem, Attempt, ItemResponse
 from apps.curriculum.models import (
     Choice,
     Course,
@@ -31,7 +31,7 @@ COUNTED = (
     Assessment,
     AssessmentItem,
     Attempt,
-    Response,
+    ItemResponse,
 )
 
 

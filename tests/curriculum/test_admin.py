@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.assessments.models import Assessment, AssessmentItem, Attempt, Response
+from apps.assessments.models import Assessment, AssessmentItem, Attempt, ItemResponse
 from apps.curriculum.exchange import course_import
 from apps.curriculum.models import Choice, Course, Item, SkillPrerequisite, Status
 from tests.accounts.factories import LearnerFactory, TeacherFactory
@@ -528,7 +528,7 @@ def test_import_page_needs_staff(db, client):
 
 def test_responses_are_read_only(staff, halves):
     learner = LearnerFactory()
-    response_row = Response.objects.create(
+    response_row = ItemResponse.objects.create(
         client_id=uuid.uuid4(),
         learner=learner,
         item=halves.items.get(slug="num"),
@@ -545,7 +545,7 @@ def test_responses_are_read_only(staff, halves):
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
     staff.post(admin_url("assessments_response", "change", response_row.pk), {"correct": ""})
-    assert Response.objects.get().correct is True
+    assert ItemResponse.objects.get().correct is True
 
 
 def test_assessment_items_must_belong_to_the_course(staff, halves):
@@ -654,7 +654,7 @@ def test_other_changelists_are_bounded(staff, halves, model, django_assert_max_n
     for assessment in Assessment.objects.all():
         attempt = Attempt.objects.create(learner=learner, assessment=assessment)
         for item in halves.items.all():
-            Response.objects.create(
+            ItemResponse.objects.create(
                 client_id=uuid.uuid4(),
                 learner=learner,
                 item=item,

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from apps.assessments.models import Assessment, Attempt, Response
+from apps.assessments.models import Assessment, Attempt, ItemResponse
 from apps.curriculum import services
 from apps.curriculum.exchange import (
     Counts,
@@ -213,7 +213,7 @@ def answered(db):
     learner = LearnerFactory()
     placement = Assessment.objects.get(course=course, slug="placement")
     attempt = Attempt.objects.create(learner=learner, assessment=placement)
-    Response.objects.create(
+    ItemResponse.objects.create(
         client_id=uuid.uuid4(),
         learner=learner,
         item=course.items.get(slug="txt"),
@@ -267,7 +267,7 @@ def test_replace_upserts_by_slug_and_removes_what_the_file_dropped(answered):
     ) == [("adding", "quarters"), ("adding", "halves")]
     assert list(Module.objects.filter(course=course).values_list("slug", flat=True)) == ["basics"]
     assert list(Lesson.objects.filter(course=course).values_list("slug", flat=True)) == ["intro"]
-    assert Response.objects.count() == 1
+    assert ItemResponse.objects.count() == 1
 
 
 def test_replace_keeps_an_assessment_learners_attempted(answered):

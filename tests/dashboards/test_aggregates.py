@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.models import Enrollment
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.recommendations.engine.memory import rating_from_response, review
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.scheduling import scheduler_for
@@ -126,7 +126,7 @@ def test_point_biserial_is_the_correlation_with_the_rest_share():
 
 
 def _respond(learner, item, correct, at):  # type: ignore[no-untyped-def]
-    Response.objects.create(
+    ItemResponse.objects.create(
         learner=learner, item=item, answer="x", correct=correct, score=float(correct), created_at=at
     )
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.assessments.models import Attempt, AttemptStatus, Response
+from apps.assessments.models import Attempt, AttemptStatus, ItemResponse
 from apps.recommendations.models import LessonView, SkillMastery
 from tests.dashboards.conftest import (
     logged_in,
@@ -80,7 +80,7 @@ def test_a_right_answer_shows_feedback_explanation_mastery_and_what_comes_next(k
     assert "of 95% goal" in html
     assert "Keep going: Skill 1 is at" in html
     assert re.search(r'href="/learn/fractions/\?item=\d+"', html)
-    assert Response.objects.filter(learner=klass.learner).count() == 1
+    assert ItemResponse.objects.filter(learner=klass.learner).count() == 1
 
 
 def test_a_double_submit_records_the_answer_once(klass):
@@ -89,7 +89,7 @@ def test_a_double_submit_records_the_answer_once(klass):
     first = post_answer(client, klass.course, page)
     again = post_answer(client, klass.course, page)
     assert first.status_code == again.status_code == 200
-    assert Response.objects.filter(learner=klass.learner).count() == 1
+    assert ItemResponse.objects.filter(learner=klass.learner).count() == 1
     assert SkillMastery.objects.get(learner=klass.learner, skill__slug="s1").attempts == 1
 
 
@@ -115,7 +115,7 @@ def test_an_unreadable_answer_shows_the_question_again_with_the_error_and_stores
     assert "is not a number" in html
     assert 'aria-invalid="true"' in html
     assert f'name="client_id" value="{client_id}"' in html
-    assert not Response.objects.exists()
+    assert not ItemResponse.objects.exists()
 
 
 def test_a_tampered_form_is_refused(klass):
@@ -126,7 +126,7 @@ def test_a_tampered_form_is_refused(klass):
     foreign = other.items.get().pk
     body = {"item": foreign, "client_id": "6f1c2a7e-3b1d-4c55-9e0f-2a8d7c9b1e42", "answer": "0"}
     assert client.post(url, body).status_code == 404
-    assert not Response.objects.exists()
+    assert not ItemResponse.objects.exists()
 
 
 def test_practising_until_mastered_moves_on_and_the_map_shows_it(klass):
@@ -197,7 +197,7 @@ def test_placement_start_answer_finish_and_result(db, learner):
         {"item": item_id, "client_id": client_id, "answer": slug.split("-i")[1]},
     )
     assert answered.status_code == 302
-    assert Response.objects.get(learner=learner).attempt_id == attempt.pk
+    assert ItemResponse.objects.get(learner=learner).attempt_id == attempt.pk
     assert "Question 2" in client.get(started["Location"]).content.decode()
     client.post(reverse("placement-finish", args=[course.slug, attempt.pk]))
     attempt.refresh_from_db()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Classroom, Enrollment
-from apps.assessments.models import Attempt, Response
+from apps.assessments.models import Attempt, ItemResponse
 from apps.recommendations.models import LessonView, SkillMastery
 from apps.recommendations.services.placement import placement_start
 from tests.accounts.factories import AdminFactory, LearnerFactory, TeacherFactory
@@ -93,7 +93,7 @@ def state(world):  # type: ignore[no-untyped-def]
         classroom.join_enabled,
         list(classroom.courses.values_list("slug", flat=True)),
         Enrollment.objects.count(),
-        Response.objects.count(),
+        ItemResponse.objects.count(),
         LessonView.objects.count(),
         SkillMastery.objects.count(),
         list(Attempt.objects.values_list("pk", "status", "n_answered")),

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum import services as authoring
 from apps.recommendations.models import AnswerReceipt, LearnerAbility, MasteryChange, SkillMastery
 from tests.accounts.factories import LearnerFactory
@@ -75,7 +75,7 @@ def test_a_retried_submit_returns_the_first_result_and_stores_nothing_new(course
     assert again.status_code == 200
     assert changed.status_code == 200
     assert again.json() == first.json() == changed.json()
-    assert Response.objects.count() == 1
+    assert ItemResponse.objects.count() == 1
     assert MasteryChange.objects.count() == 1
     assert SkillMastery.objects.get().attempts == 1
 
@@ -86,7 +86,7 @@ def test_someone_elses_client_id_is_a_conflict(course):
     submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
     other = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
     assert other.status_code == 409
-    assert Response.objects.count() == 1
+    assert ItemResponse.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_malformed_requests_are_400_naming_the_field(course, payload, field):
     response = client_for(LearnerFactory()).post(URL, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
-    assert Response.objects.count() == 0
+    assert ItemResponse.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_malformed_answers_are_400_and_nothing_is_stored(course, answer):
     assert response.status_code == 400
     assert "answer" in response.json()["error"]["fields"]
     assert (
-        Response.objects.count(),
+        ItemResponse.objects.count(),
         SkillMastery.objects.count(),
         AnswerReceipt.objects.count(),
     ) == (0, 0, 0)
@@ -136,7 +136,7 @@ def test_items_of_courses_you_cannot_see_or_drafts_are_refused(course):
     assert submit(client, draft.pk, "1").status_code == 400
     assert submit(client, 999_999, "1").status_code == 404
     assert client_for(None).post(URL, {}, format="json").status_code == 401
-    assert Response.objects.count() == 0
+    assert ItemResponse.objects.count() == 0
 
 
 def queries_for_one_answer(course, learner, slug, answer):
@@ -204,7 +204,7 @@ def test_concurrent_answers_from_one_learner_lose_no_update(course):
         thread.join()
     assert statuses == [201] * len(items)
     row = SkillMastery.objects.get(learner=learner)
-    assert row.attempts == len(items) == Response.objects.filter(learner=learner).count()
+    assert row.attempts == len(items) == ItemResponse.objects.filter(learner=learner).count()
     assert LearnerAbility.objects.get(learner=learner).n_responses == len(items)
     # Each change starts where the previous one ended: a chain, no lost update.
     changes = list(MasteryChange.objects.filter(learner=learner).order_by("response_id"))
@@ -236,7 +236,7 @@ def test_a_retry_after_the_receipt_was_pruned_is_rebuilt_from_the_log(course):
     assert [m["attempts"] for m in body["mastery"]] == [m["attempts"] for m in first["mastery"]]
     assert set(body) == set(first)
     assert body["next"]["kind"] == "practice"
-    assert Response.objects.count() == 1
+    assert ItemResponse.objects.count() == 1
     assert SkillMastery.objects.get().attempts == 1
     other = submit(client_for(LearnerFactory()), item_id(course, "s1-i1"), "1", client_id=client_id)
     assert other.status_code == 409

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import Classroom, User
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.demo.seed.classmates import DEMO_CLASSMATES
 from apps.recommendations.models import MasteryChange, SkillMastery
 from tests.dashboards.conftest import logged_in
@@ -27,9 +27,11 @@ def test_the_demo_class_has_classmates_with_history_and_the_teacher_sees_them():
         name.startswith("demo-fractions-") for name in classmates.values_list("username", flat=True)
     )
     learner = User.objects.get(username="learner")
-    assert not Response.objects.filter(learner=learner).exists()  # the demo learner starts fresh
+    assert not ItemResponse.objects.filter(
+        learner=learner
+    ).exists()  # the demo learner starts fresh
     assert (
-        Response.objects.filter(learner__in=classmates).values("learner").distinct().count()
+        ItemResponse.objects.filter(learner__in=classmates).values("learner").distinct().count()
         == DEMO_CLASSMATES
     )
     assert SkillMastery.objects.filter(learner__in=classmates, wheel_spinning=True).exists()
@@ -46,8 +48,12 @@ def test_the_demo_class_has_classmates_with_history_and_the_teacher_sees_them():
     items = teacher.get(reverse("item-analysis", args=["fractions"]))
     assert items.status_code == 200
 
-    before = (User.objects.count(), Response.objects.count(), MasteryChange.objects.count())
+    before = (User.objects.count(), ItemResponse.objects.count(), MasteryChange.objects.count())
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "demo classmates: already in 'Demo class'" in again.getvalue()
-    assert (User.objects.count(), Response.objects.count(), MasteryChange.objects.count()) == before
+    assert (
+        User.objects.count(),
+        ItemResponse.objects.count(),
+        MasteryChange.objects.count(),
+    ) == before

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.recommendations.models import CoursePolicy, LessonView, RecommendationLog, SkillMastery
 from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.placement import placement_finish, placement_start
@@ -154,7 +154,7 @@ def test_placement_finish_seeds_skills_known_by_ability_and_their_prerequisites(
     attempt, _ = placement_start(learner=learner, course=course)
     hardest = list(course.items.filter(skills__slug__in=["s2", "s3"]).order_by("-irt_b")[:10])
     for item in hardest:
-        Response.objects.create(
+        ItemResponse.objects.create(
             learner=learner, item=item, attempt=attempt, answer="x", correct=True, score=1.0
         )
     result = placement_finish(learner=learner, attempt=attempt)

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from apps.assessments.models import Attempt, AttemptStatus, Response
+from apps.assessments.models import Attempt, AttemptStatus, ItemResponse
 from apps.curriculum.services import course_touch
 from apps.recommendations.models import CoursePolicy, SkillMastery
 from apps.recommendations.services.placement import placement_finish, placement_start
@@ -23,7 +23,7 @@ def _answered_past_the_limit():
     learner = LearnerFactory()
     attempt, _ = placement_start(learner=learner, course=course)
     for item in course.items.order_by("id")[:3]:
-        Response.objects.create(
+        ItemResponse.objects.create(
             learner=learner, item=item, attempt=attempt, answer="x", correct=True, score=1.0
         )
     CoursePolicy.objects.create(course=course, placement_max_items=2)
@@ -92,4 +92,4 @@ def test_an_answer_to_a_finished_placement_is_refused_and_stores_nothing():
     )
     assert response.status_code == 400
     assert "attempt" in response.json()["error"]["fields"]
-    assert Response.objects.filter(attempt=attempt).count() == 3
+    assert ItemResponse.objects.filter(attempt=attempt).count() == 3

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.demo.simulation import simulate_learners
 from apps.recommendations.engine.bkt import BktParams, bkt_update
@@ -63,7 +63,7 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
     counts = run.counts["courses"]["sim"]
     assert run.status == RunStatus.SUCCEEDED
     assert run.error == ""
-    assert run.response_watermark == Response.objects.latest("id").pk
+    assert run.response_watermark == ItemResponse.objects.latest("id").pk
     assert (counts["skills_fitted"], counts["skills_too_little_data"]) == (3, 0)
     # Simulated skills are independent, so some items barely load on the one 2PL dimension:
     # those come out implausible (slope under 0.2) and keep their authored values.
@@ -71,7 +71,7 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
     assert counts["items_calibrated"] >= 3
     assert counts["items_calibrated"] + counts["items_implausible"] == 12
     assert counts["learners_rebuilt"] == counts["learners_affected"] == 120
-    assert counts["responses"] == Response.objects.count()
+    assert counts["responses"] == ItemResponse.objects.count()
     assert run.counts["totals"]["skills_fitted"] == 3
     assert set(run.timings["courses"]["sim"]) == {
         "load",
@@ -127,7 +127,7 @@ def test_rebuilt_state_uses_the_new_parameters(course):
     for row in SkillMastery.objects.filter(learner_id__in=learner_ids):
         # The scalar hot-path update, answer by answer, with the fitted parameters.
         p_known = params[row.skill_id].prior
-        answers = Response.objects.filter(learner_id=row.learner_id, item__skills=row.skill_id)
+        answers = ItemResponse.objects.filter(learner_id=row.learner_id, item__skills=row.skill_id)
         for correct in answers.order_by("created_at", "id").values_list("correct", flat=True):
             p_known = bkt_update(params[row.skill_id], p_known, correct)
         assert row.p_known == pytest.approx(p_known, abs=1e-9)
@@ -147,9 +147,9 @@ def test_a_second_run_without_new_responses_does_no_fitting_work(course):
 
 def test_an_incremental_run_refits_only_the_skills_with_new_responses(course):
     first = run_now(full=True)
-    learner_id = Response.objects.values_list("learner_id", flat=True).first()
+    learner_id = ItemResponse.objects.values_list("learner_id", flat=True).first()
     item = course.items.get(slug="s1-i0")
-    Response.objects.create(learner_id=learner_id, item=item, answer=0.0, correct=True, score=1)
+    ItemResponse.objects.create(learner_id=learner_id, item=item, answer=0.0, correct=True, score=1)
     run = run_now(full=False)
     counts = run.counts["courses"]["sim"]
     assert (counts["new_responses"], counts["skills_considered"], counts["skills_fitted"]) == (

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.services import course_touch
 from apps.recommendations.engine.ability import estimate_eap_many
 from apps.recommendations.engine.bkt import BktParams
@@ -204,7 +204,7 @@ def insert_log(course, log, start):
     ids = [user.pk for user in type(learners[0]).objects.bulk_create(learners)]
     items = [course.items.get(slug=f"s{k + 1}-i0").pk for k in range(len(log.skill_names))]
     insert_rows(
-        Response,
+        ItemResponse,
         ["client_id", "learner", "item", "answer", "correct", "score", "created_at"],
         (
             (uuid.uuid4(), ids[learner], items[skill], 0, correct, float(correct), when)

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.recommendations.models import RecommendationLog
 from apps.recommendations.services.retention import recommendation_log_prune
 from apps.recommendations.tasks import prune_recommendation_log
@@ -41,7 +41,7 @@ def test_old_recommendations_are_pruned_and_recent_ones_and_responses_kept():
     assert list(RecommendationLog.objects.order_by("pk").values_list("pk", flat=True)) == [
         log.pk for log in logs[2:]
     ]
-    assert Response.objects.count() == 5  # the evidence is never pruned
+    assert ItemResponse.objects.count() == 5  # the evidence is never pruned
     assert prune_recommendation_log() == 0
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.assessments.grading import AnswerKey, grade
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.exchange import course_import
 from apps.demo.seed.course import DEMO_FILE
 from apps.demo.simulation import simulate_history, simulate_learners
@@ -38,7 +38,7 @@ def test_learners_responses_and_state_are_created(course):
     assert learners.count() == result.learners == 30
     assert set(learners.values_list("role", flat=True)) == {Role.LEARNER}
     assert not any(user.has_usable_password() for user in learners)
-    responses = Response.objects.all()
+    responses = ItemResponse.objects.all()
     assert responses.count() == result.responses > 30 * 5
     assert responses.values("client_id").distinct().count() == result.responses
     assert responses.values("learner").distinct().count() == 30  # everyone practised
@@ -58,7 +58,7 @@ def test_learners_responses_and_state_are_created(course):
 
 def test_answers_are_graded_consistently(course):
     simulate_learners(course=course, learners=5, days=3, seed=1)
-    for item_slug, answer, correct, score in Response.objects.values_list(
+    for item_slug, answer, correct, score in ItemResponse.objects.values_list(
         "item__slug", "answer", "correct", "score"
     )[:200]:
         key = float(item_slug.split("-i")[1])  # the builders' items answer their index
@@ -72,7 +72,7 @@ def test_on_the_demo_course_every_stored_answer_grades_as_recorded():
     demo = course_import(source_name=DEMO_FILE.name, content=DEMO_FILE.read_bytes(), author=None)
     simulate_learners(course=demo.course, learners=8, days=5, seed=3, rebuild=False)
     keys = {item_id: node.key for item_id, node in course_snapshot(demo.course).items.items()}
-    rows = Response.objects.values_list("item_id", "answer", "correct")
+    rows = ItemResponse.objects.values_list("item_id", "answer", "correct")
     assert rows.count() > 100
     for item_id, answer, correct in rows:
         assert grade(keys[item_id], answer).correct is correct, (item_id, answer)
@@ -84,7 +84,7 @@ def test_learners_start_a_skill_only_after_its_prerequisites(course):
     simulate_learners(course=course, learners=40, days=15, seed=2, rebuild=False)
     first = {
         (row["learner"], row["item__skills__slug"]): row["first"]
-        for row in Response.objects.values("learner", "item__skills__slug").annotate(
+        for row in ItemResponse.objects.values("learner", "item__skills__slug").annotate(
             first=Min("created_at")
         )
     }
@@ -138,7 +138,7 @@ def test_the_command_reports_what_it_made(course):
     )
     report = json.loads(out.getvalue())
     assert (report["course"], report["learners"]) == ("sim", 4)
-    assert report["responses"] == Response.objects.count()
+    assert report["responses"] == ItemResponse.objects.count()
     assert report["abilities_written"] == 4
     assert User.objects.filter(username__startswith="demo-sim-").count() == 4
 
@@ -178,7 +178,7 @@ def test_the_command_refuses_production_settings_unless_forced(course, settings)
     with pytest.raises(CommandError, match="production settings"):
         call_command("simulate_learners", "--course=sim", "--learners=2", "--days=2")
     assert not User.objects.exists()
-    assert not Response.objects.exists()
+    assert not ItemResponse.objects.exists()
     call_command(
         "simulate_learners",
         "--course=sim",
@@ -200,7 +200,7 @@ def test_two_hundred_learners_practise_thirty_days_of_the_demo_course():
     demo = course_import(source_name=DEMO_FILE.name, content=DEMO_FILE.read_bytes(), author=None)
     result = simulate_learners(course=demo.course, learners=200, days=30, seed=1)
     assert result.responses > 20_000
-    per_learner = Response.objects.values("learner").annotate(n=Count("id"))
+    per_learner = ItemResponse.objects.values("learner").annotate(n=Count("id"))
     assert per_learner.count() == 200
     assert set(result.timings) == {"generate", "insert", "rebuild"}
     assert LearnerAbility.objects.filter(course=demo.course).count() == 200

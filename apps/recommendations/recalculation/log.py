@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import CharField, Expression, F, Func
 from django.db.models.functions import Cast
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Item, ItemSkill, Skill
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
@@ -183,11 +183,11 @@ def _utc_text(field: str) -> Expression | F:
 
 
 def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> CourseResponses:
-    queryset = Response.objects.filter(item_id__in=structure.item_ids.tolist())
+    queryset = ItemResponse.objects.filter(item_id__in=structure.item_ids.tolist())
     if learner_ids is not None:
         queryset = queryset.filter(learner_id__in=list(learner_ids))
     # Unordered: SQLite sorted a million-row log in a temporary B-tree in 1.5 s, numpy's
-    # lexsort takes 0.1 s (time order, ties broken by id, as Response.Meta.ordering).
+    # lexsort takes 0.1 s (time order, ties broken by id, as ItemResponse.Meta.ordering).
     rows = (
         queryset.order_by()
         .annotate(created=_utc_text("created_at"))

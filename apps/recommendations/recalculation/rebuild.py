@@ -28,7 +28,7 @@ from django.utils import timezone
 from fsrs import Card
 
 from apps.accounts.models import User
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
@@ -281,7 +281,7 @@ def _write_batch(
             .values_list("id", flat=True)
         )
         busy = set(
-            Response.objects.filter(
+            ItemResponse.objects.filter(
                 learner_id__in=learner_ids,
                 item_id__in=structure.item_ids.tolist(),
                 id__gt=log_max_id,

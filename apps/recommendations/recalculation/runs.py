@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.models import RecalculationLock, RecalculationRun, RunStatus
 
@@ -83,7 +83,7 @@ def _courses_to_run(course: Course | None, full: bool, watermark: int) -> list[i
         since = 0 if full else previous_watermark(course_id=course_id)
         if since >= watermark:
             continue
-        if Response.objects.filter(
+        if ItemResponse.objects.filter(
             item__course_id=course_id, id__gt=since, id__lte=watermark
         ).exists():
             planned.append(course_id)
@@ -97,7 +97,7 @@ def recalculation_start(
     (with the holder in `error`) and nothing else happens. The courses to recalculate are in
     ``counts["planned_course_ids"]``; with none, the run succeeds at once."""
     now = timezone.now()
-    watermark = Response.objects.aggregate(top=Max("id"))["top"] or 0
+    watermark = ItemResponse.objects.aggregate(top=Max("id"))["top"] or 0
     with transaction.atomic():
         run = RecalculationRun.objects.create(
             trigger=trigger, full=full, course=course, response_watermark=watermark, started_at=now

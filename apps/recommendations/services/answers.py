@@ -1,6 +1,6 @@
 """The hot path: one answer in, feedback and the next activity out, in one transaction.
 
-Grade, store the Response, update the BKT posterior of each tagged skill, the FSRS memory card
+Grade, store the ItemResponse, update the BKT posterior of each tagged skill, the FSRS memory card
 and the ability, then choose what comes next. The learner's ability row is locked first, so two
 answers from the same learner in the same course queue up instead of losing an update, and a
 retried submit (same client id) finds the first one's receipt under that lock and returns it.
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.assessments.grading import AnswerInvalid, Grade, grade
-from apps.assessments.models import AssessmentKind, Attempt, AttemptStatus, Response
+from apps.assessments.models import AssessmentKind, Attempt, AttemptStatus, ItemResponse
 from apps.core.exceptions import ApplicationError, Conflict, NotFound
 from apps.curriculum.models import Item
 from apps.curriculum.selectors import course_visible_to
@@ -176,7 +176,7 @@ def skill_change(
 
 def _feedback(
     *,
-    response: Response,
+    response: ItemResponse,
     item_slug: str,
     explanation_html: str,
     mastery: list[SkillChange],
@@ -254,8 +254,10 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
     return attempt
 
 
-def _store_response(submission: _Submission, attempt: Attempt | None, graded: Grade) -> Response:
-    return Response.objects.create(
+def _store_response(
+    submission: _Submission, attempt: Attempt | None, graded: Grade
+) -> ItemResponse:
+    return ItemResponse.objects.create(
         client_id=submission.client_id,
         learner=submission.learner,
         item=submission.item,
@@ -312,7 +314,7 @@ def _update_skills(
 
 
 def _store_mastery(
-    learner: User, response: Response, changed: list[tuple[SkillMastery, float]], now: datetime
+    learner: User, response: ItemResponse, changed: list[tuple[SkillMastery, float]], now: datetime
 ) -> None:
     SkillMastery.objects.bulk_create(
         [row for row, _ in changed],
@@ -379,13 +381,15 @@ def _stored_body(learner: User, client_id: uuid.UUID, now: datetime) -> dict[str
     receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
     if receipt is not None:
         return receipt.payload
-    response = Response.objects.select_related("item__course").filter(client_id=client_id).first()
+    response = (
+        ItemResponse.objects.select_related("item__course").filter(client_id=client_id).first()
+    )
     if response is None or response.learner_id != learner.pk:
         raise Conflict(CLIENT_ID_IN_USE, fields={"client_id": ["Already used for another answer."]})
     return render_feedback(_rebuilt_feedback(learner, response, now))
 
 
-def _rebuilt_feedback(learner: User, response: Response, now: datetime) -> AnswerFeedback:
+def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> AnswerFeedback:
     """The feedback of an answer whose receipt was pruned, rebuilt from the log by the same
     builders ('next' is what comes next now)."""
     course = response.item.course

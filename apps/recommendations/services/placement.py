@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
+from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, ItemResponse
 from apps.assessments.services import attempt_resume_or_start
 from apps.curriculum.models import Course
 from apps.recommendations import metrics
@@ -65,7 +65,7 @@ def _bank(snapshot: CourseSnapshot) -> tuple[list[int], ItemBank]:
 
 def _answered(attempt: Attempt) -> list[tuple[int, bool]]:
     return list(
-        Response.objects.filter(attempt=attempt)
+        ItemResponse.objects.filter(attempt=attempt)
         .order_by("created_at", "id")
         .values_list("item_id", "correct")
     )

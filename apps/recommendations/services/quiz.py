@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, Response
+from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, ItemResponse
 from apps.assessments.services import attempt_resume_or_start
 from apps.core.exceptions import ApplicationError
 from apps.recommendations import metrics
@@ -34,7 +34,7 @@ def _quiz_item_ids(assessment: Assessment) -> list[int]:
 def _finish_locked(*, attempt: Attempt, now: datetime) -> QuizResult:
     """Score = credit earned over the quiz's length (unanswered items earn nothing)."""
     total = len(_quiz_item_ids(attempt.assessment)) or 1
-    answered = Response.objects.filter(attempt=attempt)
+    answered = ItemResponse.objects.filter(attempt=attempt)
     earned = answered.aggregate(credit=Sum("score"))["credit"] or 0.0
     result = QuizResult(
         answered=answered.count(),
@@ -63,7 +63,7 @@ def quiz_finish(*, learner: User, attempt: Attempt, now: datetime | None = None)
 
 def _remaining(attempt: Attempt, snapshot: CourseSnapshot) -> tuple[list[int], QuizProgress]:
     order = _quiz_item_ids(attempt.assessment)
-    done = set(Response.objects.filter(attempt=attempt).values_list("item_id", flat=True))
+    done = set(ItemResponse.objects.filter(attempt=attempt).values_list("item_id", flat=True))
     remaining = [item_id for item_id in order if item_id not in done and item_id in snapshot.items]
     return remaining, QuizProgress(answered=len(done), of=len(order))
 

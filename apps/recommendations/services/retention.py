@@ -1,6 +1,6 @@
 """Housekeeping of the logs that grow by one row per answer but are only read while recent.
 
-The response log itself (assessments.Response) is never pruned: it is the evidence every
+The response log itself (assessments.ItemResponse) is never pruned: it is the evidence every
 model is refitted from. What is pruned here are the derived records whose value fades.
 """
 

@@ -2,28 +2,26 @@
 same idempotent service as practice, tied to the attempt; then POST-redirect-GET, since the
 next item is chosen afresh from all answers so far."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.assessments.models import Attempt, AttemptStatus
-from apps.core.exceptions import ApplicationError, NotFound
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_get_for
-from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.placement import (
     placement_finish,
     placement_next,
     placement_start,
 )
 from apps.web.access import AuthedRequest, learner_required
-from apps.web.forms import AnswerMetaForm, fresh_answer_meta
+from apps.web.forms import fresh_answer_meta
+from apps.web.learner.answer_form import INCOMPLETE, IncompleteAnswerForm, answer_posted
 from apps.web.learner.placement_page import (
     placement_attempt_for,
     placement_attempts,
     placement_result,
 )
-from apps.web.learner.practice_page import answer_from, item_view
 
 
 @learner_required
@@ -73,33 +71,19 @@ def placement_view(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 def _placement_answer(request: AuthedRequest, course: Course, attempt: Attempt) -> HttpResponse:
     if attempt.status == AttemptStatus.FINISHED:
         return redirect("placement", slug=course.slug, pk=attempt.pk)
-    form = AnswerMetaForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("The form was incomplete; reload the page.", status=400)
-    item = item_view(course=course, item_id=form.cleaned_data["item"])
-    if item is None:
-        raise Http404("No such question in this course.")
-    answer = answer_from(request.POST, item)
     try:
-        answer_submit(
-            learner=request.user,
-            item_id=item["id"],
-            answer=answer,
-            client_id=form.cleaned_data["client_id"],
-            time_taken_ms=form.time_taken_ms(),
-            attempt_id=attempt.pk,
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except ApplicationError as error:
+        posted = answer_posted(request=request, course=course, attempt_id=attempt.pk)
+    except IncompleteAnswerForm:
+        return HttpResponse(INCOMPLETE, status=400)
+    if posted.outcome is None:
         context = {
             "course": course,
             "attempt": attempt,
             "progress": {"answered": attempt.n_answered},
-            "item": item,
-            "meta": form.cleaned_data | {"client_id": str(form.cleaned_data["client_id"])},
-            "answer_error": " ".join(error.fields.get("answer", [])) or error.message,
-            "given": answer,
+            "item": posted.item,
+            "meta": posted.meta,
+            "answer_error": posted.error,
+            "given": posted.answer,
         }
         return render(request, "web/learner/placement.html", context, status=400)
     return redirect("placement", slug=course.slug, pk=attempt.pk)

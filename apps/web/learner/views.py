@@ -9,25 +9,25 @@ twice.
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts import services as account_services
 from apps.accounts.selectors import classroom_list_for
-from apps.core.exceptions import ApplicationError, NotFound
+from apps.core.exceptions import ApplicationError
 from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
 from apps.recommendations.selectors import ability_for, skill_mastery_list
-from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.lessons import lesson_mark_read
 from apps.recommendations.snapshot import course_snapshot
 from apps.web.access import AuthedRequest, learner_required
 from apps.web.accounts.forms import ClassroomJoinForm
 from apps.web.charts import STATE_LABELS, MapNode, mastery_map_svg
-from apps.web.forms import AnswerMetaForm, fresh_answer_meta
+from apps.web.forms import fresh_answer_meta
 from apps.web.history_page import attempt_page
+from apps.web.learner.answer_form import INCOMPLETE, IncompleteAnswerForm, answer_posted
 from apps.web.learner.home_page import learner_home
-from apps.web.learner.practice_page import answer_from, answer_shown, item_view, practice_activity
+from apps.web.learner.practice_page import answer_shown, practice_activity
 
 
 def learner_home_page(
@@ -64,37 +64,25 @@ def practice_view(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)
-    form = AnswerMetaForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse("The form was incomplete; reload the page.", status=400)
-    item = item_view(course=course, item_id=form.cleaned_data["item"])
-    if item is None:
-        raise Http404("No such question in this course.")
-    answer = answer_from(request.POST, item)
     try:
-        outcome = answer_submit(
-            learner=request.user,
-            item_id=item["id"],
-            answer=answer,
-            client_id=form.cleaned_data["client_id"],
-            time_taken_ms=form.time_taken_ms(),
-        )
-    except NotFound as error:
-        raise Http404(error.message) from error
-    except ApplicationError as error:
+        posted = answer_posted(request=request, course=course)
+    except IncompleteAnswerForm:
+        return HttpResponse(INCOMPLETE, status=400)
+    if posted.outcome is None:
         context = {
             "course": course,
             "activity": practice_activity(learner=request.user, course=course),
-            "item": item,
-            "meta": form.cleaned_data | {"client_id": str(form.cleaned_data["client_id"])},
-            "answer_error": " ".join(error.fields.get("answer", [])) or error.message,
-            "given": answer,
+            "item": posted.item,
+            "meta": posted.meta,
+            "answer_error": posted.error,
+            "given": posted.answer,
         }
         return render(request, "web/learner/practice.html", context, status=400)
+    body = posted.outcome.body
     context = {
         "course": course,
-        "feedback": outcome.body,
-        "given_text": answer_shown(item, outcome.body.get("answer", answer)),
+        "feedback": body,
+        "given_text": answer_shown(posted.item, body.get("answer", posted.answer)),
     }
     return render(request, "web/learner/practice.html", context)
 

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from django.db.models import Q
 
 from apps.accounts.models import Enrollment, User
-from apps.assessments.models import Response
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.models import LearnerAbility
 from apps.recommendations.snapshot import course_snapshot
@@ -157,7 +157,7 @@ def item_analysis(*, user: User, course: Course) -> ItemAnalysis:
     snapshot = course_snapshot(course)
     items = list(snapshot.items)
     rows = list(
-        Response.objects.filter(population_filter(user), item__course=course)
+        ItemResponse.objects.filter(population_filter(user), item__course=course)
         .order_by("created_at", "id")
         .values_list("learner_id", "item_id", "correct")
     )
