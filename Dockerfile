@@ -35,8 +35,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv "$VIRTUAL_ENV"
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+# The lock pins every package with its hashes (make lock), so rebuilds install the same files.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY . /src
 # Tests and benchmarks stay out of the production image; the testing stage adds them back.
 # Static files are collected now so the running container never writes to its filesystem.
@@ -77,8 +78,9 @@ CMD ["/app/deploy/docker/start-web"]
 
 FROM production AS development
 USER 0
-COPY requirements.txt requirements-dev.txt /tmp/requirements/
-RUN pip install -r /tmp/requirements/requirements-dev.txt && rm -rf /tmp/requirements
+COPY requirements-dev.lock /tmp/requirements/
+RUN pip install --require-hashes -r /tmp/requirements/requirements-dev.lock \
+    && rm -rf /tmp/requirements
 USER 1000:1000
 # Compose mounts the source over /app; gunicorn reloads on change.
 ENV DJANGO_SETTINGS_MODULE=adaptive_learning.settings.base \

@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run test lint typecheck bench schema clean help
+.PHONY: run test lint typecheck bench schema lock clean help
 
 help:
 	@echo "make run    serve the whole system on http://127.0.0.1:8000 with demo data"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff check + format check;  make typecheck   mypy"
+	@echo "make lock   regenerate requirements*.lock from requirements*.txt"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' \
@@ -21,16 +22,39 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip wheel setuptools
 
-$(VENV)/.runtime: requirements.txt | $(PY)
-	$(PIP) install --quiet -r requirements.txt
+# Installs are from the lock files (every package pinned, with its hashes); `make lock` makes
+# them from the requirements*.txt inputs.
+$(VENV)/.runtime: requirements.lock | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
 # pyBKT's C++ build and catsim are reference implementations the engine is checked against;
 # pyBKT must build against the numpy already installed, hence --no-build-isolation.
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt requirements-ref.txt
-	$(PIP) install --quiet -r requirements-dev.txt
-	$(PIP) install --quiet --no-build-isolation -r requirements-ref.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock requirements-ref.lock
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
+	$(PIP) install --quiet --require-hashes --no-build-isolation -r requirements-ref.lock
 	@touch $@
+
+# Resolve the inputs into the locks with pip-tools (in its own venv, so .venv holds exactly the
+# locks). The dev lock keeps the runtime lock's pins and the ref lock the dev lock's, so the three
+# agree. Pins already in a lock are kept where the inputs allow; LOCK_ARGS=--upgrade moves every
+# package to its newest allowed version, LOCK_ARGS="--upgrade-package NAME" one package.
+LOCK_VENV := .tools/pip-tools
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(LOCK_ARGS)
+
+$(LOCK_VENV)/bin/pip-compile: | $(PY)
+	$(PY) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		pip==26.3 pip-tools==7.6.2
+
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock \
+		requirements-dev.txt
+	$(PIP_COMPILE) --constraint requirements-dev.lock --output-file requirements-ref.lock \
+		requirements-ref.txt
 
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput -v 0

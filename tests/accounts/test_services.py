@@ -2,7 +2,7 @@ import pytest
 
 from apps.accounts import services
 from apps.accounts.models import Classroom, Enrollment, Role, User
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, status_for
 from tests.accounts.factories import ClassroomFactory, LearnerFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_admin_role_is_staff():
 def test_learner_cannot_create_a_classroom():
     with pytest.raises(ApplicationError) as error:
         services.classroom_create(owner=LearnerFactory(), name="Mine")
-    assert error.value.status_code == 403
+    assert status_for(error.value) == 403
     assert Classroom.objects.count() == 0
 
 

@@ -536,15 +536,15 @@ def test_responses_are_read_only(staff, halves):
         correct=True,
         score=1.0,
     )
-    assert staff.get(admin_url("assessments_response", "changelist")).status_code == 200
-    assert staff.get(admin_url("assessments_response", "add")).status_code == 403
+    assert staff.get(admin_url("assessments_itemresponse", "changelist")).status_code == 200
+    assert staff.get(admin_url("assessments_itemresponse", "add")).status_code == 403
     assert (
-        staff.post(admin_url("assessments_response", "delete", response_row.pk)).status_code == 403
+        staff.post(admin_url("assessments_itemresponse", "delete", response_row.pk)).status_code == 403
     )
-    page = staff.get(admin_url("assessments_response", "change", response_row.pk))
+    page = staff.get(admin_url("assessments_itemresponse", "change", response_row.pk))
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
-    staff.post(admin_url("assessments_response", "change", response_row.pk), {"correct": ""})
+    staff.post(admin_url("assessments_itemresponse", "change", response_row.pk), {"correct": ""})
     assert ItemResponse.objects.get().correct is True
 
 
@@ -646,7 +646,7 @@ def test_course_changelist_queries_are_bounded(staff, django_assert_max_num_quer
         "curriculum_lesson",
         "assessments_assessment",
         "assessments_attempt",
-        "assessments_response",
+        "assessments_itemresponse",
     ],
 )
 def test_other_changelists_are_bounded(staff, halves, model, django_assert_max_num_queries):

@@ -9,6 +9,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0002_initial"),
         ("curriculum", "0001_initial"),
+        # After every migration that points a foreign key at "assessments.response".
+        ("recommendations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
