@@ -539,7 +539,8 @@ def test_responses_are_read_only(staff, halves):
     assert staff.get(admin_url("assessments_itemresponse", "changelist")).status_code == 200
     assert staff.get(admin_url("assessments_itemresponse", "add")).status_code == 403
     assert (
-        staff.post(admin_url("assessments_itemresponse", "delete", response_row.pk)).status_code == 403
+        staff.post(admin_url("assessments_itemresponse", "delete", response_row.pk)).status_code
+        == 403
     )
     page = staff.get(admin_url("assessments_itemresponse", "change", response_row.pk))
     assert page.status_code == 200
