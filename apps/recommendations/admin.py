@@ -22,6 +22,7 @@ from apps.recommendations.models import (
     SkillMastery,
     SkillParameters,
 )
+from apps.recommendations.snapshot import policy_values_of
 from apps.recommendations.tasks import recalculate_all
 
 RUN_ACTIONS = ("run_recalculation_now", "run_full_recalculation_now")
@@ -182,15 +183,22 @@ class CoursePolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = [
         "course",
         "mastery_threshold",
+        "min_correct_answers",
         "min_retrievability",
         "desired_retention",
         "wheel_spinning_attempts",
+        "max_in_a_row",
         "recent_items",
         "placement_max_items",
         "placement_target_se",
     ]
     list_select_related = ["course"]
     search_fields = ["course__slug", "course__title"]
+    readonly_fields = ["mastery_rule"]
+
+    @admin.display(description="Mastery, in plain words")
+    def mastery_rule(self, obj: CoursePolicy) -> str:
+        return policy_values_of(obj).describe()
 
     def save_model(self, request: HttpRequest, obj: CoursePolicy, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -23,6 +23,8 @@ def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillSt
         last_practised_at=row.last_practised_at,
         mastered_at=row.mastered_at,
         review_due_at=row.review_due_at,
+        correct_count=row.correct_count,
+        credited=row.credited,
         retrievability=(
             retrievability(row.memory_state, at=now, scheduler=scheduler)
             if row.memory_state
@@ -35,20 +37,32 @@ def mastery_rows(*, learner: User, course_id: int) -> QuerySet[SkillMastery]:
     return SkillMastery.objects.filter(learner=learner, course_id=course_id)
 
 
-def recent_item_ids(*, learner: User, course_id: int, limit: int) -> list[int]:
+def recent_answers(*, learner: User, course_id: int, limit: int) -> list[tuple[int, datetime]]:
+    """(item id, answered at) of the learner's latest answers in the course, newest first."""
     return list(
         ItemResponse.objects.filter(learner=learner, item__course_id=course_id)
         .order_by("-created_at", "-id")
-        .values_list("item_id", flat=True)[:limit]
+        .values_list("item_id", "created_at")[:limit]
+    )
+
+
+def recent_item_ids(*, learner: User, course_id: int, limit: int) -> list[int]:
+    return [
+        item_id for item_id, _ in recent_answers(learner=learner, course_id=course_id, limit=limit)
+    ]
+
+
+def lesson_readings(*, learner: User, course_id: int) -> dict[int, datetime]:
+    """When the learner last read each lesson of the course they opened."""
+    return dict(
+        LessonView.objects.filter(learner=learner, lesson__course_id=course_id).values_list(
+            "lesson_id", "last_viewed_at"
+        )
     )
 
 
 def read_lesson_ids(*, learner: User, course_id: int) -> frozenset[int]:
-    return frozenset(
-        LessonView.objects.filter(learner=learner, lesson__course_id=course_id).values_list(
-            "lesson_id", flat=True
-        )
-    )
+    return frozenset(lesson_readings(learner=learner, course_id=course_id))
 
 
 def learner_view(
@@ -69,12 +83,16 @@ def learner_view(
         ).first()
         theta = ability.theta if ability else 0.0
     scheduler = scheduler_for(snapshot.policy.desired_retention)
+    readings = lesson_readings(learner=learner, course_id=snapshot.course_id)
+    recent = recent_answers(
+        learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.history_window
+    )
     return LearnerView(
         skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},
-        read_lesson_ids=read_lesson_ids(learner=learner, course_id=snapshot.course_id),
-        recent_item_ids=recent_item_ids(
-            learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.recent_items
-        ),
+        read_lesson_ids=frozenset(readings),
+        recent_item_ids=[item_id for item_id, _ in recent],
         theta=theta,
         now=now,
+        lesson_read_at=readings,
+        recent_answered_at=[answered_at for _, answered_at in recent],
     )

@@ -16,12 +16,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from apps.recommendations.engine.course import CourseSnapshot
-from apps.recommendations.engine.mastery import (
-    MASTERY_STATES,
-    learnt,
-    mastery_codes,
-    prerequisites_met,
-)
+from apps.recommendations.engine.mastery import MASTERY_STATES, mastery_codes
 from apps.recommendations.engine.memory import retrievability
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.scheduling import scheduler_for
@@ -44,6 +39,10 @@ class MasteryLike(Protocol):
     def memory_state(self) -> Any: ...
     @property
     def seeded_by_placement(self) -> bool: ...
+    @property
+    def correct_count(self) -> int: ...
+    @property
+    def credited(self) -> bool: ...
 
 
 class MasteryRow(NamedTuple):
@@ -58,6 +57,12 @@ class MasteryRow(NamedTuple):
     last_practised_at: datetime | None
     memory_state: Any
     seeded_by_placement: bool
+    correct_count: int
+    credited_by_id: int | None
+
+    @property
+    def credited(self) -> bool:
+        return self.seeded_by_placement or self.credited_by_id is not None
 
 
 def mastery_rows_of(queryset: QuerySet[SkillMastery]) -> list[MasteryRow]:
@@ -87,28 +92,34 @@ def classify_many(
     shape = (len(rows_per_learner), len(order))
     p = np.tile([snapshot.skills[s].params.prior for s in order], (shape[0], 1)).reshape(shape)
     evidence = np.zeros(shape, dtype=np.int64)
+    correct = np.zeros(shape, dtype=np.int64)
+    credited = np.zeros(shape, dtype=bool)
     recall = np.full(shape, np.nan)
-    has_row = np.zeros(shape, dtype=bool)
     # Retrievability does not depend on the desired retention; passing a cached scheduler
     # only saves building a default one per row.
     scheduler = scheduler_for(snapshot.policy.desired_retention)
     policy = snapshot.policy.mastery
-    threshold = policy.p_known_threshold
     for i, rows in enumerate(rows_per_learner):
         for skill_id, row in rows.items():
             j = column.get(skill_id)
             if j is None:
                 continue
-            # A placement result is evidence too, though no item of the skill was answered.
-            evidence[i, j] = row.attempts + int(row.seeded_by_placement)
-            p[i, j], has_row[i, j] = row.p_known, True
-            # Recall only tells mastered from needs-review, so below the threshold it is
-            # not worth its FSRS call.
-            if row.memory_state and learnt(row.p_known, threshold):
+            # A credit is evidence too, though no item of the skill was answered.
+            evidence[i, j] = row.attempts + int(row.credited)
+            p[i, j], correct[i, j], credited[i, j] = row.p_known, row.correct_count, row.credited
+            # Recall only tells mastered from needs-review, so when the skill is not learnt it
+            # is not worth its FSRS call.
+            if row.memory_state and policy.is_learnt(row.p_known, row.correct_count, row.credited):
                 recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
-    # A prerequisite counts as learnt on evidence only: a stored row at the threshold.
-    met = prerequisites_met(has_row & learnt(p, threshold), snapshot.prerequisite_columns())
-    codes = mastery_codes(p, evidence, recall, policy, prerequisites_learnt=met)
+    codes = mastery_codes(
+        p,
+        evidence,
+        recall,
+        policy,
+        correct_count=correct,
+        credited=credited,
+        prerequisite_columns=snapshot.prerequisite_columns(),
+    )
     states = STATE_NAMES[codes]
     cells = []
     for i, rows in enumerate(rows_per_learner):

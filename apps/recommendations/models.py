@@ -22,8 +22,28 @@ class CoursePolicy(models.Model):
         default=0.8, help_text="Below this predicted recall a mastered skill needs review."
     )
     desired_retention = models.FloatField(default=0.9, help_text="FSRS target recall at review.")
+    min_correct_answers = models.PositiveIntegerField(
+        default=3,
+        help_text="Right answers on a skill needed before it can count as mastered (a placement "
+        "credit, or mastering a skill that builds on it, counts instead).",
+    )
     wheel_spinning_attempts = models.PositiveIntegerField(
-        default=10, help_text="Attempts on a skill without mastering it before a teacher is told."
+        default=10,
+        help_text="Attempts on a skill without mastering it before it counts as stuck: the "
+        "teacher is told and practice steps away from it for a while.",
+    )
+    max_in_a_row = models.PositiveIntegerField(
+        default=6,
+        help_text="Most answers in a row on one skill without mastering it; then the learner "
+        "is given something else (another ready skill, the lesson again, a prerequisite).",
+    )
+    step_away_answers = models.PositiveIntegerField(
+        default=8, help_text="Answers on other things before a stuck skill is offered again."
+    )
+    target_success = models.FloatField(
+        default=0.7,
+        help_text="Chance of a right answer the practice items aim at (the learner model's "
+        "prediction).",
     )
     recent_items = models.PositiveIntegerField(
         default=8, help_text="Items among the learner's last N answers are not asked again."
@@ -83,7 +103,17 @@ class SkillMastery(models.Model):
     attempts_since_mastery = models.PositiveIntegerField(default=0)
     last_practised_at = models.DateTimeField(null=True, blank=True)
     mastered_at = models.DateTimeField(null=True, blank=True)
-    seeded_by_placement = models.BooleanField(default=False)
+    seeded_by_placement = models.BooleanField(
+        default=False, help_text="The placement test credited this skill as known."
+    )
+    credited_by = models.ForeignKey(
+        Skill,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Credited as known because the learner mastered this skill, which builds on it.",
+    )
     memory_state = models.JSONField(null=True, blank=True, help_text="py-fsrs card, as stored.")
     review_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     wheel_spinning = models.BooleanField(default=False, db_index=True)
@@ -98,6 +128,11 @@ class SkillMastery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.skill}: {self.p_known:.2f}"
+
+    @property
+    def credited(self) -> bool:
+        """Evidence from elsewhere than this skill's own answers (see ``engine.mastery``)."""
+        return self.seeded_by_placement or self.credited_by_id is not None
 
 
 class MasteryChange(models.Model):
@@ -167,6 +202,8 @@ class LessonView(models.Model):
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="views")
     first_viewed_at = models.DateTimeField(default=timezone.now)
+    # When the policy sends a stuck learner back to the lesson, the re-reading ends the run.
+    last_viewed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -55,10 +55,9 @@ def skill_mastery_list(
     cells = classify(snapshot, rows, now)
     scheduler = scheduler_for(snapshot.policy.desired_retention)
     statuses = {skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()}
-    # A placement result is evidence too, though no item of the skill was answered.
+    # A credit is evidence too, though no item of the skill was answered.
     evidence = [
-        rows[s].attempts + int(rows[s].seeded_by_placement) if s in rows else 0
-        for s in snapshot.skill_order
+        rows[s].attempts + int(rows[s].credited) if s in rows else 0 for s in snapshot.skill_order
     ]
     low, high = mastery_intervals(
         [cell.p_known for cell in cells], evidence, snapshot.policy.mastery

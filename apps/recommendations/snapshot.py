@@ -46,13 +46,19 @@ def learner_item_view(item: Item) -> dict[str, Any]:
 
 def policy_values(course_id: int) -> PolicyValues:
     policy = CoursePolicy.objects.filter(course_id=course_id).first()
-    if policy is None:
-        return PolicyValues()
+    return PolicyValues() if policy is None else policy_values_of(policy)
+
+
+def policy_values_of(policy: CoursePolicy) -> PolicyValues:
     return PolicyValues(
         mastery_threshold=policy.mastery_threshold,
+        min_correct_answers=policy.min_correct_answers,
         min_retrievability=policy.min_retrievability,
         desired_retention=policy.desired_retention,
         wheel_spinning_attempts=policy.wheel_spinning_attempts,
+        max_in_a_row=policy.max_in_a_row,
+        step_away_answers=policy.step_away_answers,
+        target_success=policy.target_success,
         recent_items=policy.recent_items,
         placement_max_items=policy.placement_max_items,
         placement_target_se=policy.placement_target_se,
@@ -150,7 +156,7 @@ _local_lock = threading.Lock()
 
 
 def _cache_key(course_id: int, version: int) -> str:
-    return f"course-snapshot:v2:{course_id}:{version}"
+    return f"course-snapshot:v3:{course_id}:{version}"
 
 
 def course_snapshot(course: Course) -> CourseSnapshot:

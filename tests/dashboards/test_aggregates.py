@@ -43,6 +43,7 @@ def test_batch_states_match_the_per_learner_selector(klass):
         course=klass.course,
         p_known=0.99,
         attempts=6,
+        correct_count=6,
         last_practised_at=faded,
         mastered_at=faded,
         memory_state=review(
@@ -87,6 +88,7 @@ def test_heatmap_flags_skills_most_of_the_class_started_but_has_not_mastered(kla
             course=klass.course,
             p_known=p,
             attempts=5,
+            correct_count=5 if p > 0.95 else 2,
             mastered_at=timezone.now() if p > 0.95 else None,
         )
     heatmap = class_heatmap(classroom=klass.classroom, course=klass.course)

@@ -25,7 +25,7 @@ def _mastery(learner, course, slug, p, attempts, wheel_spinning=False):  # type:
         course=course,
         p_known=p,
         attempts=attempts,
-        correct_count=attempts // 2,
+        correct_count=attempts if p >= 0.95 else attempts // 2,
         last_practised_at=now,
         mastered_at=now if p >= 0.95 else None,
         wheel_spinning=wheel_spinning,

@@ -20,9 +20,13 @@ class PolicyValues:
     """A course's policy settings (admin: Course policies), with their defaults."""
 
     mastery_threshold: float = 0.95
+    min_correct_answers: int = 3
     min_retrievability: float = 0.8
     desired_retention: float = 0.9
     wheel_spinning_attempts: int = 10
+    max_in_a_row: int = 6
+    step_away_answers: int = 8
+    target_success: float = 0.7
     recent_items: int = 8
     placement_max_items: int = 15
     placement_target_se: float = 0.4
@@ -31,11 +35,28 @@ class PolicyValues:
     def mastery(self) -> MasteryPolicy:
         """The mastery rules with this course's thresholds."""
         return MasteryPolicy(
-            p_known_threshold=self.mastery_threshold, min_retrievability=self.min_retrievability
+            p_known_threshold=self.mastery_threshold,
+            min_correct=self.min_correct_answers,
+            min_retrievability=self.min_retrievability,
         )
 
-    def is_learnt(self, p_known: float) -> bool:
-        return self.mastery.is_learnt(p_known)
+    def is_learnt(self, p_known: float, correct_count: int, credited: bool) -> bool:
+        return self.mastery.is_learnt(p_known, correct_count, credited)
+
+    def describe(self) -> str:
+        """The rules in plain words, as teachers are shown them."""
+        return (
+            f"{self.mastery.describe()} Stuck: {self.wheel_spinning_attempts} answers on a skill "
+            f"without mastering it; practice then steps away from it for "
+            f"{self.step_away_answers} answers. No skill is given more than {self.max_in_a_row} "
+            "times in a row without being mastered."
+        )
+
+    @property
+    def history_window(self) -> int:
+        """How many recent answers the policy reads: enough to exclude recent items, to count
+        a run on one skill and to see whether a stuck skill has rested long enough."""
+        return max(self.recent_items, self.max_in_a_row + self.step_away_answers + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +104,17 @@ class CourseSnapshot:
     items: dict[int, ItemNode]
     lessons: dict[int, LessonNode]
     dependents: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def ancestors(self, skill_id: int) -> list[int]:
+        """Everything ``skill_id`` builds on, directly or not, in course order."""
+        found: set[int] = set()
+        stack = list(self.skills[skill_id].prerequisite_ids)
+        while stack:
+            current = stack.pop()
+            if current not in found and current in self.skills:
+                found.add(current)
+                stack.extend(self.skills[current].prerequisite_ids)
+        return [s for s in self.skill_order if s in found]
 
     def prerequisite_columns(self) -> list[list[int]]:
         """Each skill's prerequisites as indices into ``skill_order`` (for the vectorised

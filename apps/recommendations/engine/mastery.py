@@ -2,11 +2,18 @@
 "wheel-spinning". Every other place (the answer path, placement, the policy, the nightly
 rebuild, the API, the pages) calls these.
 
-- **learnt**: P(known) >= the course's threshold (``learnt`` / ``is_learnt``).
-- **mastered**: learnt AND the FSRS retrievability >= a minimum (or no memory card yet).
-  Learnt but not recalled reliably any more is **needs_review**: a skill left alone for long
-  falls back there by itself, because retrievability decays with time. Below the threshold it
-  is **learning**; with no evidence at all, **not_started**.
+- **learnt** (``MasteryPolicy.learnt``): P(known) at or above the course's threshold AND enough
+  evidence: at least ``min_correct`` right answers on the skill, or a credit. A credit is
+  evidence from elsewhere: the placement test found the skill known, or the learner mastered a
+  skill that builds on it (knowing "adding unlike denominators" implies "common
+  denominators"). Without the evidence rule one lucky answer on a skill with a high prior, or
+  a placement guess, showed "mastered".
+- **mastered**: learnt AND the FSRS retrievability >= a minimum (or no memory card yet) AND
+  every prerequisite has evidence (answers or a credit): a skill is never shown mastered while
+  something it builds on is locked or not started. Learnt but not recalled reliably any more is
+  **needs_review**: a skill left alone for long falls back there by itself, because
+  retrievability decays with time. Below the threshold it is **learning**; with no evidence at
+  all, **not_started**.
 - **locked**: not started, and not every prerequisite learnt (``prerequisites_met``). A skill
   that is not locked and not learnt is ready: the learning frontier.
 - **wheel-spinning**: never learnt after the course's number of attempts.
@@ -45,22 +52,41 @@ MASTERY_STATES = (
     MasteryState.MASTERED,
     MasteryState.LOCKED,
 )
-LOCKED = MASTERY_STATES.index(MasteryState.LOCKED)
+NOT_STARTED, LEARNING, NEEDS_REVIEW, MASTERED, LOCKED = range(5)
 
 
-def learnt(p_known: npt.ArrayLike, threshold: float) -> BoolArray:
-    """The rule "learnt", vectorised: P(known) at or above the threshold."""
-    result: BoolArray = as_float_array(p_known) >= threshold
-    return result
+@dataclass(frozen=True, slots=True)
+class MasteryPolicy:
+    """The mastery rules' parameters (a course's policy, see ``course.PolicyValues``)."""
 
+    p_known_threshold: float = 0.95
+    min_correct: int = 3
+    min_retrievability: float = 0.8
+    interval_mass: float = 0.9
 
-def is_learnt(p_known: float, threshold: float) -> bool:
-    return bool(learnt(p_known, threshold))
+    def learnt(
+        self, p_known: npt.ArrayLike, correct_count: npt.ArrayLike, credited: npt.ArrayLike
+    ) -> BoolArray:
+        """The rule "learnt", vectorised (see the module docstring)."""
+        confident = as_float_array(p_known) >= self.p_known_threshold
+        evidence = (np.asarray(correct_count) >= self.min_correct) | np.asarray(
+            credited, dtype=np.bool_
+        )
+        result: BoolArray = confident & evidence
+        return result
 
+    def is_learnt(self, p_known: float, correct_count: int, credited: bool) -> bool:
+        return bool(self.learnt(p_known, correct_count, credited))
 
-def learnt_now(before: float, after: float, threshold: float) -> bool:
-    """This answer took the skill from below the threshold to it."""
-    return not is_learnt(before, threshold) and is_learnt(after, threshold)
+    def describe(self) -> str:
+        """The rule in plain words, as teachers and learners are shown it."""
+        answers = "right answer" if self.min_correct == 1 else "right answers"
+        return (
+            f"Mastered: at least {self.min_correct} {answers} on the skill and "
+            f"{self.p_known_threshold:.0%} sure it is known, or credited by the placement test "
+            "or by mastering a skill that builds on it. Needs review: mastered once, but "
+            f"predicted recall has fallen below {self.min_retrievability:.0%}."
+        )
 
 
 def wheel_spinning(
@@ -89,16 +115,6 @@ def prerequisites_met(
 
 
 @dataclass(frozen=True, slots=True)
-class MasteryPolicy:
-    p_known_threshold: float = 0.95
-    min_retrievability: float = 0.8
-    interval_mass: float = 0.9
-
-    def is_learnt(self, p_known: float) -> bool:
-        return is_learnt(p_known, self.p_known_threshold)
-
-
-@dataclass(frozen=True, slots=True)
 class MasteryEstimate:
     state: MasteryState
     p_known: float
@@ -114,22 +130,34 @@ def mastery_codes(
     retrievability: npt.ArrayLike,
     policy: MasteryPolicy | None = None,
     *,
-    prerequisites_learnt: npt.ArrayLike | None = None,
+    correct_count: npt.ArrayLike,
+    credited: npt.ArrayLike,
+    prerequisite_columns: Sequence[Sequence[int]] | None = None,
 ) -> IntArray:
     """Index into MASTERY_STATES per skill; NaN retrievability means no card yet.
 
-    A skill with no card yet counts as remembered: practice so far was BKT evidence only.
-    With ``prerequisites_learnt`` (same shape, see ``prerequisites_met``), a skill not started
-    whose prerequisites are not all learnt is locked."""
+    Arrays are (skills,) for one learner or (learners, skills). A skill with no card yet counts
+    as remembered: practice so far was BKT evidence only. With ``prerequisite_columns`` (each
+    skill's prerequisites as column indices, see ``prerequisites_met``) the graph applies: a
+    skill not started whose prerequisites are not all learnt is locked, and a learnt skill with
+    a prerequisite that has no evidence at all is shown learning, not mastered."""
     rules = policy or MasteryPolicy()
     recall = as_float_array(retrievability)
-    is_learnt_now = learnt(p_known, rules.p_known_threshold)
+    is_credited = np.asarray(credited, dtype=np.bool_)
+    is_learnt_now = rules.learnt(p_known, correct_count, is_credited)
+    started = (as_float_array(evidence_count) > 0) | is_credited
     remembered = np.isnan(recall) | (recall >= rules.min_retrievability)
-    codes = np.where(is_learnt_now, np.where(remembered, 3, 2), 1)
-    codes = np.where(as_float_array(evidence_count) <= 0, 0, codes)
-    if prerequisites_learnt is not None:
-        blocked = ~np.asarray(prerequisites_learnt, dtype=np.bool_)
-        codes = np.where((codes == 0) & blocked, LOCKED, codes)
+    codes = np.where(is_learnt_now, np.where(remembered, MASTERED, NEEDS_REVIEW), LEARNING)
+    codes = np.where(started, codes, NOT_STARTED)
+    if prerequisite_columns is not None:
+        shape = codes.shape
+        learnt_2d = np.atleast_2d(is_learnt_now & started)
+        blocked = ~prerequisites_met(learnt_2d, prerequisite_columns).reshape(shape)
+        unsupported = ~prerequisites_met(np.atleast_2d(started), prerequisite_columns).reshape(
+            shape
+        )
+        codes = np.where((codes == NOT_STARTED) & blocked, LOCKED, codes)
+        codes = np.where((codes == MASTERED) & unsupported, LEARNING, codes)
     return codes.astype(np.int64)
 
 
@@ -146,12 +174,24 @@ def assess_mastery(
     p_known: float,
     evidence_count: int,
     retrievability: float | None,
+    correct_count: int,
+    credited: bool = False,
     policy: MasteryPolicy | None = None,
 ) -> MasteryEstimate:
-    """Mastery state of one skill for one learner, with its uncertainty and evidence."""
+    """Mastery state of one skill for one learner (graph aside), with its uncertainty and
+    evidence."""
     rules = policy or MasteryPolicy()
     recall = np.nan if retrievability is None else retrievability
-    code = int(mastery_codes([p_known], [evidence_count], [recall], rules)[0])
+    code = int(
+        mastery_codes(
+            [p_known],
+            [evidence_count],
+            [recall],
+            rules,
+            correct_count=[correct_count],
+            credited=[credited],
+        )[0]
+    )
     low, high = mastery_intervals([p_known], [evidence_count], rules)
     return MasteryEstimate(
         state=MASTERY_STATES[code],

@@ -2,15 +2,26 @@
 understands. Pure functions over a snapshot and plain data (no database access), so tests
 drive them with hand-built graphs.
 
-Order: due reviews first; else a skill on the learning frontier (all prerequisites mastered,
-the skill not yet) ranked by expected gain; a new frontier skill with an unread lesson starts
-with that lesson. Within a skill: the most informative item near the learner's ability that
-was not among their recent answers.
+Order: due reviews first; else a skill on the learning frontier (every prerequisite learnt, the
+skill not yet). A new frontier skill with an unread lesson starts with that lesson. Within a
+skill: the most informative item near the learner's ability that was not among their recent
+answers.
+
+Stuck learners are moved, not drilled (Beck & Gong 2013 on wheel-spinning; interleaving:
+Rohrer & Taylor 2007). Two rules, both from the learner's recent answers:
+- **no long runs**: after ``max_in_a_row`` answers in a row on one skill without learning it,
+  the next activity is something else: a prerequisite the errors point to (the weakest one),
+  another ready skill, the lesson again; the skill comes back after that.
+- **stuck skills rest**: a skill never learnt after ``wheel_spinning_attempts`` answers is
+  stuck; it is offered again only after ``step_away_answers`` answers on other things (first
+  the lesson again, if it was not re-read), unless there is nothing else to do.
+Ready skills are ranked by how close they are to being learnt, discounted by unproductive
+attempts, so a skill that is not moving gives way to one that is.
 """
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -18,7 +29,7 @@ import numpy as np
 from apps.recommendations.engine.cat import select_next_item
 from apps.recommendations.engine.course import CourseSnapshot, SkillNode
 from apps.recommendations.engine.irt import ItemBank
-from apps.recommendations.engine.mastery import learnt, prerequisites_met
+from apps.recommendations.engine.mastery import prerequisites_met
 
 TOP_K_ITEMS = 3  # randomesque: vary between the few most informative items
 
@@ -31,6 +42,8 @@ class SkillStatus:
     mastered_at: datetime | None = None
     review_due_at: datetime | None = None
     retrievability: float | None = None
+    correct_count: int = 0
+    credited: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +52,13 @@ class LearnerView:
 
     skills: Mapping[int, SkillStatus]
     read_lesson_ids: frozenset[int]
-    recent_item_ids: Sequence[int]  # newest first
+    # Newest first, ``policy.history_window`` of them; the first ``recent_items`` are not asked
+    # again, and the whole window shows runs on one skill and how long a skill has rested.
+    recent_item_ids: Sequence[int]
     theta: float
     now: datetime
+    lesson_read_at: Mapping[int, datetime] = field(default_factory=dict)  # latest reading
+    recent_answered_at: Sequence[datetime] = ()  # aligned with recent_item_ids, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +96,7 @@ def choose_item(
     the CAT's maximum-information selection with randomesque exposure control."""
     if not skill.item_ids:
         return None
-    recent = list(view.recent_item_ids)
+    recent = list(view.recent_item_ids[: snapshot.policy.recent_items])
     candidates = skill.item_ids
     seen = [index for index, item_id in enumerate(candidates) if item_id in recent]
     if len(seen) == len(candidates):  # everything was seen recently: the one seen longest ago
@@ -97,6 +114,14 @@ def choose_item(
     )
     assert chosen is not None  # at least one candidate was not seen
     return candidates[chosen]
+
+
+def is_learnt(snapshot: CourseSnapshot, view: LearnerView, skill_id: int) -> bool:
+    """The mastery rule on the learner's stored state (no row: nothing learnt)."""
+    status = view.skills.get(skill_id)
+    if status is None:
+        return False
+    return snapshot.policy.is_learnt(status.p_known, status.correct_count, status.credited)
 
 
 def due_reviews(snapshot: CourseSnapshot, view: LearnerView) -> list[tuple[SkillNode, SkillStatus]]:
@@ -121,12 +146,11 @@ def due_reviews(snapshot: CourseSnapshot, view: LearnerView) -> list[tuple[Skill
 def frontier(
     snapshot: CourseSnapshot, view: LearnerView
 ) -> list[tuple[SkillNode, SkillStatus, float]]:
-    """Skills not yet learnt whose prerequisites all are, by expected gain, then course order."""
+    """Skills not yet learnt whose prerequisites all are, the most promising first: closest to
+    being learnt, discounted by answers that have not moved it, then course order."""
     order = snapshot.skill_order
-    threshold = snapshot.policy.mastery_threshold
-    learnt_row = learnt(
-        [view.skills[s].p_known if s in view.skills else 0.0 for s in order], threshold
-    ) & np.array([s in view.skills for s in order], dtype=np.bool_)
+    policy = snapshot.policy
+    learnt_row = np.array([is_learnt(snapshot, view, s) for s in order], dtype=np.bool_)
     ready_mask = prerequisites_met(learnt_row[None, :], snapshot.prerequisite_columns())[0]
     ready = []
     for index, skill_id in enumerate(order):
@@ -134,12 +158,45 @@ def frontier(
         status = _status(view, skill)
         if learnt_row[index] or not ready_mask[index] or not (skill.item_ids or skill.lesson_ids):
             continue
-        # One practice step moves P(known) by (1 - p) * learn in expectation: BKT's
-        # posterior is a martingale, so only the learning transition adds to it.
-        gain = (1 - status.p_known) * skill.params.learn
-        ready.append((index, skill, status, gain))
+        unproductive = status.attempts if status.mastered_at is None else 0
+        promise = status.p_known / (1.0 + unproductive / max(policy.wheel_spinning_attempts, 1))
+        ready.append((index, skill, status, promise))
     ready.sort(key=lambda entry: (-round(entry[3], 9), entry[0]))
-    return [(skill, status, gain) for _, skill, status, gain in ready]
+    return [
+        (skill, status, (1 - status.p_known) * skill.params.learn) for _, skill, status, _ in ready
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillHistory:
+    """What the recent answers say about one skill."""
+
+    run: int  # answers in a row on it, newest first (since its lesson was last read)
+    since: int  # answers on other things since it was last practised (window size if never)
+
+
+def skill_history(snapshot: CourseSnapshot, view: LearnerView, skill: SkillNode) -> SkillHistory:
+    recent = view.recent_item_ids
+    read_at = max(
+        (view.lesson_read_at[i] for i in skill.lesson_ids if i in view.lesson_read_at),
+        default=None,
+    )
+    run = 0
+    since = len(recent)
+    for position, item_id in enumerate(recent):
+        item = snapshot.items.get(item_id)
+        on_skill = item is not None and skill.id in item.skill_ids
+        if on_skill and since == len(recent):
+            since = position
+        if not on_skill or run < position:
+            continue
+        answered_at = (
+            view.recent_answered_at[position] if position < len(view.recent_answered_at) else None
+        )
+        if read_at is not None and answered_at is not None and answered_at <= read_at:
+            continue  # read the lesson again after this answer: the run starts afresh
+        run += 1
+    return SkillHistory(run=run, since=since)
 
 
 def _frontier_reason(snapshot: CourseSnapshot, skill: SkillNode, status: SkillStatus) -> str:
@@ -147,34 +204,121 @@ def _frontier_reason(snapshot: CourseSnapshot, skill: SkillNode, status: SkillSt
     if status.attempts > 0:
         return (
             f"Keep going: {skill.name} is at {status.p_known:.0%}; "
-            f"it counts as mastered at {threshold:.0%}."
+            f"it counts as mastered at {threshold:.0%} with "
+            f"{snapshot.policy.min_correct_answers} right answers."
         )
     if skill.prerequisite_ids:
         return f"Ready: you mastered {_names(snapshot, skill.prerequisite_ids)}."
     return f"Start here: {skill.name} needs nothing learnt before it."
 
 
+@dataclass(slots=True)
+class _Planner:
+    """One ranking: the frontier split by what the recent answers allow."""
+
+    snapshot: CourseSnapshot
+    view: LearnerView
+    rng: random.Random
+    history: dict[int, SkillHistory] = field(default_factory=dict)
+
+    def of(self, skill: SkillNode) -> SkillHistory:
+        if skill.id not in self.history:
+            self.history[skill.id] = skill_history(self.snapshot, self.view, skill)
+        return self.history[skill.id]
+
+    def too_long(self, skill: SkillNode) -> bool:
+        return self.of(skill).run >= self.snapshot.policy.max_in_a_row
+
+    def resting(self, skill: SkillNode, status: SkillStatus) -> bool:
+        policy = self.snapshot.policy
+        stuck = status.mastered_at is None and status.attempts >= policy.wheel_spinning_attempts
+        return stuck and self.of(skill).since < policy.step_away_answers
+
+    def practice(
+        self, kind: str, skill: SkillNode, reason: str, gain: float = 0.0
+    ) -> Recommendation:
+        item = choose_item(self.snapshot, skill, self.view, self.rng)
+        return Recommendation(kind, skill.id, item, None, reason, gain)
+
+    def lesson_again(self, skill: SkillNode, status: SkillStatus) -> Recommendation | None:
+        """The skill's lesson, unless it was read again since the skill was last practised."""
+        if not skill.lesson_ids:
+            return None
+        read_at = max(
+            (
+                self.view.lesson_read_at[i]
+                for i in skill.lesson_ids
+                if i in self.view.lesson_read_at
+            ),
+            default=None,
+        )
+        practised = status.last_practised_at
+        if read_at is not None and (practised is None or read_at >= practised):
+            return None
+        lesson = self.snapshot.lessons[skill.lesson_ids[0]]
+        return Recommendation(
+            "lesson",
+            skill.id,
+            None,
+            lesson.id,
+            f"{skill.name} is not clicking yet after {status.attempts} tries. Read the lesson "
+            f"\u201c{lesson.title}\u201d again; it will come back after a break.",
+        )
+
+    def weak_prerequisite(self, skill: SkillNode) -> Recommendation | None:
+        """A review of what the errors on ``skill`` point to: the least secure of the skills it
+        builds on (directly first), if one is not secure."""
+        policy = self.snapshot.policy
+        candidates = []
+        for depth, ids in enumerate((skill.prerequisite_ids, self.snapshot.ancestors(skill.id))):
+            for prerequisite_id in ids:
+                prerequisite = self.snapshot.skills[prerequisite_id]
+                status = _status(self.view, prerequisite)
+                recall = status.retrievability if status.retrievability is not None else 1.0
+                secure = (
+                    is_learnt(self.snapshot, self.view, prerequisite_id)
+                    and recall >= policy.min_retrievability
+                    and status.correct_count >= policy.min_correct_answers
+                )
+                if prerequisite.item_ids and not secure and not self.too_long(prerequisite):
+                    candidates.append((depth, min(status.p_known, recall), prerequisite))
+        if not candidates:
+            return None
+        _, _, weakest = min(candidates, key=lambda entry: (entry[0], entry[1]))
+        return self.practice(
+            "review",
+            weakest,
+            f"Your answers on {skill.name} point to {weakest.name}, which it builds on: "
+            "a short review of it first.",
+        )
+
+
 def rank_recommendations(
     snapshot: CourseSnapshot, view: LearnerView, *, limit: int = 5, rng: random.Random | None = None
 ) -> list[Recommendation]:
     rng = rng or random.Random()  # variety, not security
+    plan = _Planner(snapshot, view, rng)
     ranked: list[Recommendation] = []
     for skill, status in due_reviews(snapshot, view):
+        if plan.too_long(skill):
+            continue
         when = (
             days_ago(status.last_practised_at, view.now)
             if status.last_practised_at
             else "a while ago"
         )
         ranked.append(
-            Recommendation(
-                "review",
-                skill.id,
-                choose_item(snapshot, skill, view, rng),
-                None,
-                f"Review due: you last practised {skill.name} {when}.",
-            )
+            plan.practice("review", skill, f"Review due: you last practised {skill.name} {when}.")
         )
+    paused: list[tuple[SkillNode, SkillStatus]] = []
+    resting: list[tuple[SkillNode, SkillStatus]] = []
     for skill, status, gain in frontier(snapshot, view):
+        if plan.too_long(skill):
+            paused.append((skill, status))
+            continue
+        if plan.resting(skill, status):
+            resting.append((skill, status))
+            continue
         unread = [i for i in skill.lesson_ids if i not in view.read_lesson_ids]
         reason = _frontier_reason(snapshot, skill, status)
         if status.attempts == 0 and unread:
@@ -190,19 +334,88 @@ def rank_recommendations(
                 )
             )
         elif skill.item_ids:
-            ranked.append(
-                Recommendation(
-                    "practice",
-                    skill.id,
-                    choose_item(snapshot, skill, view, rng),
-                    None,
-                    reason,
-                    gain,
-                )
-            )
+            ranked.append(plan.practice("practice", skill, reason, gain))
+    ranked = _step_away(plan, paused, resting, ranked)
     if not ranked:
         ranked.append(_complete(snapshot, view, rng))
     return ranked[:limit]
+
+
+def _step_away(
+    plan: _Planner,
+    paused: list[tuple[SkillNode, SkillStatus]],
+    resting: list[tuple[SkillNode, SkillStatus]],
+    ranked: list[Recommendation],
+) -> list[Recommendation]:
+    """Put what moves a learner off a long run first: for a skill that is stuck, the lesson
+    again or the prerequisite its errors point to; else whatever else is ready. Resting and
+    paused skills come last, so they return once nothing else is left."""
+    snapshot = plan.snapshot
+    limit = snapshot.policy.wheel_spinning_attempts
+    moves: list[Recommendation] = []
+    just_stuck = [(skill, status) for skill, status in resting if plan.of(skill).since == 0]
+    for skill, status in paused + just_stuck:
+        stuck = status.attempts >= limit
+        prerequisite = plan.weak_prerequisite(skill)
+        lesson = plan.lesson_again(skill, status) if stuck or not ranked else None
+        for move in (prerequisite, lesson):
+            if move is not None:
+                moves.append(move)
+                break
+    if ranked and paused and not moves:
+        first = ranked[0]
+        names = _names(snapshot, [skill.id for skill, _ in paused])
+        ranked[0] = Recommendation(
+            first.kind,
+            first.skill_id,
+            first.item_id,
+            first.lesson_id,
+            f"Time for something different: {names} will come back later. {first.reason}",
+            first.expected_gain,
+        )
+    later = [
+        plan.practice(
+            "practice",
+            skill,
+            f"Back to {skill.name}: it is at {status.p_known:.0%}; a fresh try after a break.",
+        )
+        for skill, status in resting
+        if not plan.too_long(skill) and skill.item_ids
+    ]
+    stalled = bool(paused or resting)
+    fallback = _refresh(plan) if stalled and not (moves or ranked or later) else []
+    last = [
+        plan.practice("practice", skill, _frontier_reason(snapshot, skill, status))
+        for skill, status in paused
+        if skill.item_ids
+    ]
+    return (
+        moves
+        + ranked
+        + later
+        + fallback
+        + (last if not (moves or ranked or later or fallback) else [])
+    )
+
+
+def _refresh(plan: _Planner) -> list[Recommendation]:
+    """Nothing new is possible right now: practise a learnt skill to keep it fresh."""
+    snapshot, view = plan.snapshot, plan.view
+    learnt_skills = [
+        snapshot.skills[s]
+        for s in snapshot.skill_order
+        if snapshot.skills[s].item_ids
+        and is_learnt(snapshot, view, s)
+        and not plan.too_long(snapshot.skills[s])
+    ]
+    if not learnt_skills:
+        return []
+    weakest = min(learnt_skills, key=lambda s: _status(view, s).retrievability or 1.0)
+    return [
+        plan.practice(
+            "review", weakest, f"A change of scene: practise {weakest.name} to keep it fresh."
+        )
+    ]
 
 
 def _complete(snapshot: CourseSnapshot, view: LearnerView, rng: random.Random) -> Recommendation:

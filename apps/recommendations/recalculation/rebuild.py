@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from fsrs import Card
 
@@ -32,7 +33,7 @@ from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
-from apps.recommendations.engine.mastery import learnt, wheel_spinning
+from apps.recommendations.engine.mastery import MasteryPolicy, wheel_spinning
 from apps.recommendations.engine.memory import CardState, rating_from_response
 from apps.recommendations.engine.sequences import sequence_ids
 from apps.recommendations.models import LearnerAbility, SkillMastery
@@ -124,14 +125,24 @@ def posterior_after_each(replay: BktReplay, order: IntArray, ends: IntArray) -> 
 
 
 def _first_crossing(
-    replay: BktReplay, order: IntArray, starts: IntArray, ends: IntArray, threshold: float
+    replay: BktReplay,
+    order: IntArray,
+    starts: IntArray,
+    ends: IntArray,
+    correct: BoolArray,
+    policy: MasteryPolicy,
 ) -> IntArray:
-    """Per sequence, the position of the answer after which P(known) first reached the
-    threshold (that answer's time is mastered_at), or the sequence's length if it never did."""
+    """Per sequence, the position of the answer after which the skill was first learnt (that
+    answer's time is mastered_at), or the sequence's length if it never was. ``correct`` is in
+    ``order``. Credits are not in the log: the rows that hold them are kept as they are."""
     size = len(order)
     p_after = posterior_after_each(replay, order, ends)
     position = np.arange(size) - np.repeat(starts, ends - starts)
-    crossed = np.where(learnt(p_after, threshold), position, size)
+    right = correct.astype(np.int64)
+    right_so_far = np.cumsum(right) - np.repeat(
+        np.cumsum(right)[starts] - right[starts], ends - starts
+    )
+    crossed = np.where(policy.learnt(p_after, right_so_far, False), position, size)
     first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
     return np.minimum(first, ends - starts)
 
@@ -145,10 +156,10 @@ def learner_states_compute(
     sequence_of_row, seq_skill = sequence_ids(log.learner, log.skill)
     order, starts, ends = sequence_runs(sequence_of_row)
     attempts = (ends - starts).astype(np.int64)
-    first = _first_crossing(replay, order, starts, ends, structure.policy.mastery_threshold)
+    correct = log.correct[order]
+    first = _first_crossing(replay, order, starts, ends, correct, structure.policy.mastery)
     mastered = first < attempts
     created = responses.created_us[response_of_row][order]
-    correct = log.correct[order]
     _, learner_code = responses.learner_codes()
     theta, standard_error = eap_from_responses(
         learner_code=learner_code,
@@ -222,7 +233,7 @@ def _mastery_rows(
             from_microseconds(states.last_us[index]),
             None if mastered_us == NOT_MASTERED else from_microseconds(mastered_us),
             False,  # seeded_by_placement: only for rows this creates; never updated here
-            False,  # wheel_spinning, set by _keep_placement_seeds
+            False,  # wheel_spinning, set by _keep_credits
             now,
         ]
         if states.memory is not None:
@@ -249,14 +260,21 @@ def _ability_rows(
     ]
 
 
-def _keep_placement_seeds(
+def _keep_credits(
     structure: CourseStructure, rows: list[list[Any]], learner_ids: list[int]
 ) -> None:
+    """Credited skills (by placement, or by mastering a dependent skill) keep their P(known)
+    and mastered_at: the credit is evidence the skill's own log does not hold."""
+    credited = SkillMastery.objects.filter(
+        Q(seeded_by_placement=True) | Q(credited_by__isnull=False),
+        learner_id__in=learner_ids,
+        course_id=structure.course_id,
+    )
     seeds = {
         (learner_id, skill_id): (p_known, mastered_at, since)
-        for learner_id, skill_id, p_known, mastered_at, since in SkillMastery.objects.filter(
-            learner_id__in=learner_ids, course_id=structure.course_id, seeded_by_placement=True
-        ).values_list("learner_id", "skill_id", "p_known", "mastered_at", "attempts_since_mastery")
+        for learner_id, skill_id, p_known, mastered_at, since in credited.values_list(
+            "learner_id", "skill_id", "p_known", "mastered_at", "attempts_since_mastery"
+        )
     }
     limit = structure.policy.wheel_spinning_attempts
     for row in rows:
@@ -291,7 +309,7 @@ def _write_batch(
         )
         writable = set(learner_ids) - busy
         masteries = _mastery_rows(structure, states, sequences, writable)
-        _keep_placement_seeds(structure, masteries, sorted(writable))
+        _keep_credits(structure, masteries, sorted(writable))
         memory = MEMORY_FIELDS if states.memory is not None else []
         upsert_rows(
             SkillMastery,

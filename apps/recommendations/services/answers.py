@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -30,7 +30,7 @@ from apps.recommendations.engine.ability import estimate_eap
 from apps.recommendations.engine.bkt import BktPosterior, bkt_update_posterior
 from apps.recommendations.engine.course import CourseSnapshot, ItemNode
 from apps.recommendations.engine.irt import ItemBank
-from apps.recommendations.engine.mastery import is_learnt, learnt_now, wheel_spinning
+from apps.recommendations.engine.mastery import wheel_spinning
 from apps.recommendations.engine.memory import rating_from_response, review
 from apps.recommendations.engine.policy import next_activity
 from apps.recommendations.learner_state import learner_view
@@ -64,6 +64,7 @@ MASTERY_FIELDS = [
     "review_due_at",
     "wheel_spinning",
     "attempts_since_mastery",
+    "credited_by",
     "updated_at",
 ]
 CLIENT_ID_IN_USE = "That client_id is already in use."
@@ -123,7 +124,8 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
     changed = _update_skills(
         learner=learner, snapshot=snapshot, node=node, rows=rows, correct=graded.correct, now=now
     )
-    _store_mastery(learner, response, changed, now)
+    credited = _credit_prerequisites(learner, snapshot, rows, [row for row, _, _ in changed], now)
+    _store_mastery(learner, response, changed, credited, now)
     _update_ability(ability, node, graded.correct)
     if attempt is not None:
         Attempt.objects.filter(pk=attempt.pk).update(
@@ -134,8 +136,7 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
         item_slug=node.slug,
         explanation_html=node.explanation_html,
         mastery=[
-            skill_change(snapshot, row.skill_id, before, row.p_known, row.attempts)
-            for row, before in changed
+            _row_change(snapshot, row, before, was_learnt) for row, before, was_learnt in changed
         ],
         ability=ability,
         next_step=_next_step(learner, snapshot, rows, ability.theta, attempt, now),
@@ -157,20 +158,40 @@ def render_feedback(feedback: AnswerFeedback) -> dict[str, Any]:
 
 
 def skill_change(
-    snapshot: CourseSnapshot, skill_id: int, before: float, after: float, attempts: int
+    snapshot: CourseSnapshot,
+    skill_id: int,
+    *,
+    before: float,
+    after: float,
+    attempts: int,
+    learnt_before: bool,
+    learnt_after: bool,
 ) -> SkillChange:
     """How one answer moved one skill: the one builder of the feedback's mastery lines."""
     skill = snapshot.skills[skill_id]
-    threshold = snapshot.policy.mastery_threshold
     return SkillChange(
         skill=skill.slug,
         name=skill.name,
         before=round(before, 4),
         after=round(after, 4),
-        threshold=threshold,
-        mastered=is_learnt(after, threshold),
-        mastered_now=learnt_now(before, after, threshold),
+        threshold=snapshot.policy.mastery_threshold,
+        mastered=learnt_after,
+        mastered_now=learnt_after and not learnt_before,
         attempts=attempts,
+    )
+
+
+def _row_change(
+    snapshot: CourseSnapshot, row: SkillMastery, before: float, was_learnt: bool
+) -> SkillChange:
+    return skill_change(
+        snapshot,
+        row.skill_id,
+        before=before,
+        after=row.p_known,
+        attempts=row.attempts,
+        learnt_before=was_learnt,
+        learnt_after=snapshot.policy.is_learnt(row.p_known, row.correct_count, row.credited),
     )
 
 
@@ -278,8 +299,9 @@ def _update_skills(
     rows: dict[int, SkillMastery],
     correct: bool,
     now: datetime,
-) -> list[tuple[SkillMastery, float]]:
-    """New state of each skill the item is tagged with; returns (row, p_before) pairs."""
+) -> list[tuple[SkillMastery, float, bool]]:
+    """New state of each skill the item is tagged with; returns (row, p_before, learnt
+    before) triples."""
     policy = snapshot.policy
     scheduler = scheduler_for(policy.desired_retention)
     rating = rating_from_response(correct=correct)
@@ -293,6 +315,7 @@ def _update_skills(
             p_known=skill.params.prior,
         )
         before = row.p_known
+        was_learnt = policy.is_learnt(before, row.correct_count, row.credited)
         posterior = bkt_update_posterior(skill.params, BktPosterior(before, row.attempts), correct)
         memory = review(row.memory_state, rating=rating, reviewed_at=now, scheduler=scheduler)
         row.p_known = posterior.p_known
@@ -300,7 +323,9 @@ def _update_skills(
         row.correct_count += int(correct)
         row.last_practised_at = now
         row.memory_state, row.review_due_at = memory.card_state, memory.due
-        if row.mastered_at is None and policy.is_learnt(row.p_known):
+        if row.mastered_at is None and policy.is_learnt(
+            row.p_known, row.correct_count, row.credited
+        ):
             row.mastered_at = now
         if row.mastered_at is None:
             row.attempts_since_mastery = row.attempts
@@ -309,15 +334,54 @@ def _update_skills(
         )
         row.updated_at = now
         rows[skill_id] = row
-        changed.append((row, before))
+        changed.append((row, before, was_learnt))
     return changed
 
 
+def _credit_prerequisites(
+    learner: User,
+    snapshot: CourseSnapshot,
+    rows: dict[int, SkillMastery],
+    changed: list[SkillMastery],
+    now: datetime,
+) -> list[SkillMastery]:
+    """Mastering a skill is evidence on everything it builds on: each of those not learnt yet
+    is credited (learnt, at the threshold at least), so the learner is not made to prove what
+    the graph already implies, and no skill shows mastered above an unproven prerequisite."""
+    policy = snapshot.policy
+    credited: dict[int, SkillMastery] = {}
+    for source in changed:
+        if not policy.is_learnt(source.p_known, source.correct_count, source.credited):
+            continue
+        for skill_id in snapshot.ancestors(source.skill_id):
+            row = rows.get(skill_id) or SkillMastery(
+                learner=learner,
+                skill_id=skill_id,
+                course_id=snapshot.course_id,
+                p_known=snapshot.skills[skill_id].params.prior,
+            )
+            if skill_id in credited or policy.is_learnt(
+                row.p_known, row.correct_count, row.credited
+            ):
+                continue
+            row.p_known = max(row.p_known, policy.mastery_threshold)
+            row.credited_by_id = source.skill_id
+            row.mastered_at = row.mastered_at or now
+            row.wheel_spinning = False
+            row.updated_at = now
+            rows[skill_id] = credited[skill_id] = row
+    return list(credited.values())
+
+
 def _store_mastery(
-    learner: User, response: ItemResponse, changed: list[tuple[SkillMastery, float]], now: datetime
+    learner: User,
+    response: ItemResponse,
+    changed: list[tuple[SkillMastery, float, bool]],
+    credited: list[SkillMastery],
+    now: datetime,
 ) -> None:
     SkillMastery.objects.bulk_create(
-        [row for row, _ in changed],
+        [row for row, _, _ in changed] + credited,
         update_conflicts=True,
         unique_fields=["learner", "skill"],
         update_fields=MASTERY_FIELDS,
@@ -331,7 +395,7 @@ def _store_mastery(
             p_after=row.p_known,
             created_at=now,
         )
-        for row, before in changed
+        for row, before, _ in changed
     )
 
 
@@ -395,17 +459,26 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
     course = response.item.course
     snapshot = course_snapshot(course)
     changes = list(MasteryChange.objects.filter(response=response).order_by("id"))
-    # The skill's attempts as they stood after this answer: its answers up to this one.
-    attempts = dict(
-        MasteryChange.objects.filter(
+    # The skill's attempts and right answers as they stood after this answer.
+    counts = {
+        skill_id: (n, right)
+        for skill_id, n, right in MasteryChange.objects.filter(
             learner=learner,
             skill_id__in=[change.skill_id for change in changes],
             response_id__lte=response.pk,
         )
         .values("skill_id")
-        .annotate(n=Count("id"))
-        .values_list("skill_id", "n")
-    )
+        .annotate(n=Count("id"), right=Count("id", filter=Q(response__correct=True)))
+        .values_list("skill_id", "n", "right")
+    }
+    credited = {
+        row.skill_id
+        for row in SkillMastery.objects.filter(
+            learner=learner, skill_id__in=[change.skill_id for change in changes]
+        )
+        if row.credited
+    }
+    policy = snapshot.policy
     ability = LearnerAbility.objects.filter(learner=learner, course=course).first()
     view = learner_view(learner=learner, snapshot=snapshot, now=now)
     return _feedback(
@@ -416,9 +489,17 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
             skill_change(
                 snapshot,
                 change.skill_id,
-                change.p_before,
-                change.p_after,
-                attempts[change.skill_id],
+                before=change.p_before,
+                after=change.p_after,
+                attempts=counts[change.skill_id][0],
+                learnt_before=policy.is_learnt(
+                    change.p_before,
+                    counts[change.skill_id][1] - int(response.correct),
+                    change.skill_id in credited,
+                ),
+                learnt_after=policy.is_learnt(
+                    change.p_after, counts[change.skill_id][1], change.skill_id in credited
+                ),
             )
             for change in changes
             if change.skill_id in snapshot.skills

@@ -228,7 +228,7 @@ def _seeded_skills(
             continue
         mean_b = sum(snapshot.items[i].b for i in skill.item_ids) / len(skill.item_ids)
         p = _seed_probability(theta, se, mean_b)
-        if policy.is_learnt(p) or skill_id in known:
+        if p >= policy.mastery_threshold or skill_id in known:
             known.add(skill_id)
             known.update(skill.prerequisite_ids)  # knowing a skill implies what it builds on
             p = max(p, policy.mastery_threshold)
@@ -255,9 +255,10 @@ def _finish_locked(
             p_known=snapshot.skills[skill_id].params.prior,
         )
         if p > row.p_known:  # placement only ever raises the starting point
-            row.p_known, row.seeded_by_placement = p, True
-            if row.mastered_at is None and snapshot.policy.is_learnt(p):
-                row.mastered_at = now
+            row.p_known = p
+            if skill_id in known:
+                row.seeded_by_placement = True
+                row.mastered_at = row.mastered_at or now
             row.wheel_spinning = False
             rows[skill_id] = row
     SkillMastery.objects.bulk_create(

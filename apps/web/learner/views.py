@@ -109,6 +109,7 @@ def mastery_map_view(request: AuthedRequest, slug: str) -> HttpResponse:
         "skills": skills,
         "names": names,
         "threshold": course_snapshot(course).policy.mastery_threshold,
+        "mastery_rule": course_snapshot(course).policy.mastery.describe(),
         "ability": ability_for(learner=request.user, course=course),
         "map_svg": mastery_map_svg(
             nodes, id_prefix="mastery-map", title=f"Mastery map of {course.title}"
