@@ -109,6 +109,11 @@ class ItemResponse(models.Model):
     correct = models.BooleanField()
     score = models.FloatField(help_text="Credit earned, 0 to 1 (partial for multiple choice).")
     time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
+    predicted_correct = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="P(correct) the learner model predicted just before this answer.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -80,6 +80,7 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
         "replay",
         "write",
         "publish",
+        "quality",
     }
     assert run.timings["total"] > 0
     assert run.finished_at is not None

@@ -8,6 +8,9 @@
 - ``rebuild``: mastery, memory and ability of learners recomputed from the log
 - ``mastery_history``: per-answer mastery changes replayed from the log
 - ``sql``: bulk reads and writes (one branch per database)
+- ``quality``, ``models``, ``quality_chart``, ``admin``: how well the predictions the live system
+  made before each answer came true (log-loss, AUC, calibration), stored per course and run,
+  exported on /metrics, drawn for admins
 - ``management/commands/recalculate.py``: the run in the foreground
 
 The Celery tasks are in ``apps.recommendations.tasks`` (their names are stored in the beat

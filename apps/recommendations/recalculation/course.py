@@ -10,6 +10,8 @@ Phases, each timed and counted in the run:
    a recalibrated item) with the new parameters, then write them in batches.
 5. publish: bump the course's content_version so the hot path's cached snapshot picks up
    the new parameters.
+6. quality: log-loss, AUC and calibration of the live model's recent predictions
+   (`quality.model_quality_record`), one report per course and run.
 The course's work is idempotent: a redelivered or retried task repeats nothing it recorded.
 """
 
@@ -35,6 +37,7 @@ from apps.recommendations.recalculation.log import (
     course_responses_load,
     course_structure_load,
 )
+from apps.recommendations.recalculation.quality import model_quality_record
 from apps.recommendations.recalculation.rebuild import learner_states_compute, learner_states_write
 from apps.recommendations.recalculation.runs import (
     CourseOutcome,
@@ -54,7 +57,7 @@ __all__ = [
     "recalculation_start",
 ]
 
-PHASES = ("load", "bkt_fit", "irt_calibration", "replay", "write", "publish")
+PHASES = ("load", "bkt_fit", "irt_calibration", "replay", "write", "publish", "quality")
 Progress = Callable[[str], None]
 
 
@@ -163,6 +166,8 @@ def _recalculate(
         if fitted.changed:
             course_touch(course=course)
     clock.lap("publish")
+    quality = model_quality_record(course_id=course.pk, run_id=run_id)
+    clock.lap("quality")
     counts = {
         "responses": responses.size,
         "new_responses": int(np.sum(responses.response_id > since)),
@@ -176,6 +181,7 @@ def _recalculate(
         "masteries_written": written.masteries_written,
         "abilities_written": written.abilities_written,
         "content_version_bumped": int(fitted.changed),
+        "quality_predictions": quality.n_predictions,
     }
     return CourseOutcome(slug=course.slug, counts=counts, timings=clock.timings)
 
