@@ -1,12 +1,17 @@
-"""BKT fitting by EM: recovery of known parameters, bounds, forgetting, standard errors."""
+"""BKT fitting by EM: recovery of known parameters, bounds, forgetting, standard errors,
+fallbacks for skills that cannot be fitted."""
+
+from typing import Any
 
 import numpy as np
 import pytest
 
+from apps.recommendations.engine import bkt_fit
 from apps.recommendations.engine.bkt import BktParams
 from apps.recommendations.engine.bkt_fit import BktBounds, BktFitOptions, fit_bkt, fit_bkt_skills
 from apps.recommendations.engine.bkt_fit_types import BktSkillFit
 from apps.recommendations.engine.bkt_replay import bkt_log_likelihood
+from apps.recommendations.engine.course import DEFAULT_BKT
 from apps.recommendations.engine.sequences import ResponseLog
 from apps.recommendations.engine.simulate import simulate_bkt
 
@@ -114,3 +119,69 @@ def test_sequences_of_one_response_keep_learn_at_its_start() -> None:
     fit = fit_bkt_skills(log, BktFitOptions(restarts=1))[0]
     assert fit.params.learn == pytest.approx(0.1)
     assert fit.response_count == 4
+
+
+def test_skills_the_data_cannot_identify_fall_back_to_the_defaults_and_say_why(
+    synthetic_log: ResponseLog,
+) -> None:
+    # given a fittable skill, and skills with one response, only right or only wrong answers,
+    # and none at all
+    rows = synthetic_log.skill == 0
+    learner = synthetic_log.learner[rows]
+    extra_learner = np.array([0, 1, 1, 2, 2, 3, 3, 3])
+    log = ResponseLog(
+        learner=np.concatenate([learner, extra_learner]),
+        skill=np.concatenate([np.zeros(len(learner), dtype=np.int64), [1, 2, 2, 2, 2, 3, 3, 3]]),
+        correct=np.concatenate(
+            [synthetic_log.correct[rows], [True, True, True, True, True, False, False, False]]
+        ),
+        learner_names=synthetic_log.learner_names,
+        skill_names=("fit", "one", "right", "wrong", "none"),
+    )
+    options = BktFitOptions(seed=5)
+    # when fitting
+    fits = fit_bkt_skills(log, options)
+    # then each degenerate skill has the fallback parameters and the reason
+    assert [fit.fallback for fit in fits] == [
+        None,
+        "one response",
+        "all answers correct",
+        "all answers wrong",
+        "no responses",
+    ]
+    assert fits[0].converged
+    assert fits[0].params.learn == pytest.approx(TRUTH[0].learn, abs=0.02)
+    recomputed = bkt_log_likelihood(log, [fit.params for fit in fits])
+    for skill, fit in enumerate(fits[1:], start=1):
+        assert fit.params == options.fallback_params == DEFAULT_BKT
+        assert np.isnan(list(fit.standard_errors.as_dict().values())).all()
+        assert not fit.converged
+        assert fit.iterations == 0
+        assert fit.log_likelihood == pytest.approx(recomputed[skill], rel=1e-12)
+    assert [fit.response_count for fit in fits[1:]] == [1, 4, 3, 0]
+
+
+@pytest.mark.parametrize(
+    ("restarts", "reason"), [(3, "every restart failed"), (1, "non-finite log-likelihood")]
+)
+def test_a_skill_whose_em_fails_falls_back_without_disturbing_the_others(
+    monkeypatch: pytest.MonkeyPatch, restarts: int, reason: str
+) -> None:
+    # given an E-step that returns a NaN log-likelihood for skill 1 (the clipped filter no
+    # longer produces one; this guards against whatever might)
+    real_e_step = bkt_fit._e_step
+
+    def broken_e_step(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        counts = real_e_step(*args, **kwargs)
+        counts["log_likelihood"] = counts["log_likelihood"].copy()
+        counts["log_likelihood"][1] = np.nan
+        return counts
+
+    monkeypatch.setattr(bkt_fit, "_e_step", broken_e_step)
+    log = simulate_bkt(params=TRUTH[:2], n_learners=200, min_length=5, max_length=15, seed=3)
+    # when fitting, then nothing raises, skill 1 falls back and skill 0 is fitted
+    fits = fit_bkt_skills(log, BktFitOptions(restarts=restarts, max_iterations=30))
+    assert [fit.fallback for fit in fits] == [None, reason]
+    assert fits[1].params == DEFAULT_BKT
+    assert np.isfinite(fits[1].log_likelihood)
+    assert np.isfinite(fits[0].log_likelihood)

@@ -10,15 +10,20 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.course import DEFAULT_BKT
 from apps.recommendations.engine.simulate import simulate_bkt
 
 DATA = Path(__file__).parent / "data"
 
 
 def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
+    return run_with_stderr(*args)[0]
+
+
+def run_with_stderr(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -68,7 +73,8 @@ def test_predict_bkt_gives_each_row_its_probability(log_csv: Path, tmp_path: Pat
         )
     )
     assert len(rows) == 7200
-    assert list(rows[0]) == ["learner", "skill", "correct", "p"]
+    assert list(rows[0]) == ["learner", "skill", "correct", "p", "params"]
+    assert {row["params"] for row in rows} == {"fitted"}
     skill0 = json.loads(params.read_text())["skills"]["skill0"]
     first = rows[0]
     # the first answer of a learner is predicted from the prior alone
@@ -83,16 +89,62 @@ def test_predict_bkt_json_lines(log_csv: Path, tmp_path: Path) -> None:
     params.write_text(run("fit_bkt", "--csv", str(log_csv)))
     lines = run("predict_bkt", "--params", str(params), "--csv", str(log_csv), "--format", "jsonl")
     first = json.loads(lines.splitlines()[0])
-    assert set(first) == {"learner", "skill", "correct", "p"}
+    assert set(first) == {"learner", "skill", "correct", "p", "params"}
+    assert first["params"] == "fitted"
 
 
-def test_predict_bkt_names_a_skill_without_parameters(log_csv: Path, tmp_path: Path) -> None:
+def test_predict_bkt_predicts_a_skill_without_parameters_with_the_defaults(
+    log_csv: Path, tmp_path: Path
+) -> None:
+    # given parameters for skill0 only
     params = tmp_path / "params.json"
     params.write_text(
         '{"skills": {"skill0": {"prior": 0.3, "learn": 0.1, "guess": 0.2, "slip": 0.1}}}'
     )
-    with pytest.raises(CommandError, match=r"skill 'skill1' .* has no parameters"):
-        run("predict_bkt", "--params", str(params), "--csv", str(log_csv))
+    # when predicting a log of both skills
+    out, err = run_with_stderr("predict_bkt", "--params", str(params), "--csv", str(log_csv))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    # then every row is predicted, skill1's with the defaults and flagged so
+    assert len(rows) == 7200
+    assert {row["skill"]: row["params"] for row in rows} == {
+        "skill0": "fitted",
+        "skill1": "default",
+    }
+    first = next(row for row in rows if row["skill"] == "skill1")
+    default = (
+        DEFAULT_BKT.prior * (1 - DEFAULT_BKT.slip) + (1 - DEFAULT_BKT.prior) * DEFAULT_BKT.guess
+    )
+    assert float(first["p"]) == pytest.approx(default, abs=1e-6)
+    # and stderr names the skill
+    assert err.startswith("1 of 2 skills have no fitted parameters")
+    assert f"skill1 (not in {params}, 3600 rows)" in err
+
+
+def test_fit_bkt_reports_a_skill_it_could_not_fit_and_predict_bkt_flags_it(
+    log_csv: Path, tmp_path: Path
+) -> None:
+    # given a log with one more skill, answered right every time
+    with log_csv.open("a") as handle:
+        handle.writelines(f"learner{n},easy,1\n" for n in range(5))
+    # when fitting
+    out, err = run_with_stderr("fit_bkt", "--csv", str(log_csv))
+    report = json.loads(out)["skills"]
+    # then that skill has the defaults and says why; the others are fitted
+    assert report["easy"]["fallback"] == "all answers correct"
+    assert {key: report["easy"][key] for key in DEFAULT_BKT.as_dict()} == DEFAULT_BKT.as_dict()
+    assert report["easy"]["converged"] is False
+    assert set(report["easy"]["standard_errors"].values()) == {None}
+    assert report["skill0"]["fallback"] is None
+    assert "1 of 3 skills could not be fitted" in err
+    assert "easy (all answers correct)" in err
+    # and predicting with that output flags its rows as predicted from defaults
+    params = tmp_path / "params.json"
+    params.write_text(out)
+    out, err = run_with_stderr("predict_bkt", "--params", str(params), "--csv", str(log_csv))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {row["params"] for row in rows if row["skill"] == "easy"} == {"default"}
+    assert {row["params"] for row in rows if row["skill"] != "easy"} == {"fitted"}
+    assert "easy (fit fell back: all answers correct, 5 rows)" in err
 
 
 def test_calibrate_irt_on_lsat7_matches_mirt() -> None:

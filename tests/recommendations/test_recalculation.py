@@ -185,6 +185,25 @@ def test_skills_with_too_little_data_keep_their_parameters():
     assert counts["learners_rebuilt"] == 4  # their state is still recomputed exactly
 
 
+def test_a_skill_the_engine_cannot_fit_keeps_its_parameters_and_is_counted(course):
+    # given a skill with plenty of responses, every one of them right: guess, slip and the
+    # prior cannot be told apart, so the engine reports a fallback instead of a fit
+    ItemResponse.objects.filter(item__skills__slug="s2").update(correct=True, score=1.0)
+    run = run_now(full=True)
+    counts = run.counts["courses"]["sim"]
+    assert run.status == RunStatus.SUCCEEDED
+    assert (counts["skills_fitted"], counts["skills_fallback"]) == (2, 1)
+    assert counts["skills_too_little_data"] == 0
+    assert run.counts["totals"]["skills_fallback"] == 1
+    # then it stores no version and its learners are rebuilt with the parameters it had
+    assert active_versions(course) == {"s1": 1, "s3": 1}
+    row = SkillMastery.objects.filter(skill__slug="s2").first()
+    p_known = DEFAULT_BKT.prior
+    for _ in range(row.attempts):
+        p_known = bkt_update(DEFAULT_BKT, p_known, True)
+    assert row.p_known == pytest.approx(p_known, abs=1e-9)
+
+
 def test_an_overlapping_run_is_skipped_and_recorded(course):
     holder = recalculation_start(trigger="beat", full=True)
     skipped = run_now(full=True, trigger="admin")

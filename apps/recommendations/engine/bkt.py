@@ -19,8 +19,14 @@ learn + forget <= 1, and with forget = 0 it is never below P(L) itself. The fitt
 
 This module is the cheap scalar path used when one answer is submitted; `bkt_fit` holds the
 vectorised fitting and `bkt_replay` recomputes posteriors from a whole log.
+
+Every function here takes and returns probabilities clipped to [0, 1]: a stored P(L) a hair
+above 1 (or below 0) is treated as 1 (or 0), and a NaN one as the skill's prior (nothing is
+known about the learner). Outside [0, 1] the evidence step is not a contraction: each wrong
+answer would multiply the excess over 1 by about (1 - guess) / slip until it hits a pole.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -88,13 +94,27 @@ def credible_interval(
     return low, high
 
 
+def clip_probability(value: float, if_nan: float) -> float:
+    """`value` clipped to [0, 1]; NaN becomes `if_nan`."""
+    if math.isnan(value):
+        return if_nan
+    return _unit(value)
+
+
+def _unit(value: float) -> float:
+    # Results of arithmetic on probabilities: only rounding can take them out of [0, 1].
+    return min(max(value, 0.0), 1.0)
+
+
 def bkt_predict_correct(params: BktParams, p_known: float) -> float:
     """Probability that the next response is correct when the skill is known with `p_known`."""
-    return p_known * (1.0 - params.slip) + (1.0 - p_known) * params.guess
+    p_known = clip_probability(p_known, params.prior)
+    return _unit(p_known * (1.0 - params.slip) + (1.0 - p_known) * params.guess)
 
 
 def bkt_observe(params: BktParams, p_known: float, correct: bool) -> float:
     """P(known | this response): the evidence step only, without the learning transition."""
+    p_known = clip_probability(p_known, params.prior)
     if correct:
         known = p_known * (1.0 - params.slip)
         unknown = (1.0 - p_known) * params.guess
@@ -106,12 +126,13 @@ def bkt_observe(params: BktParams, p_known: float, correct: bool) -> float:
     # keep the belief unchanged rather than divide by zero.
     if total < PROBABILITY_FLOOR:
         return p_known
-    return known / total
+    return _unit(known / total)
 
 
 def bkt_transition(params: BktParams, p_known: float) -> float:
     """P(known at the next opportunity) from P(known now): learn or forget in between."""
-    return p_known * (1.0 - params.forget) + (1.0 - p_known) * params.learn
+    p_known = clip_probability(p_known, params.prior)
+    return _unit(p_known * (1.0 - params.forget) + (1.0 - p_known) * params.learn)
 
 
 def bkt_update(params: BktParams, p_known: float, correct: bool) -> float:

@@ -9,6 +9,13 @@ responses), a = P(known | responses up to it) and c = P(this response | earlier 
 Smoothing computes gamma = P(known | the whole sequence) with the two-state form of the
 Rauch-Tung-Striebel recursion: gamma_t = a_t [(1 - f) r1 + f r0], r1 = gamma_{t+1} / q_{t+1},
 r0 = (1 - gamma_{t+1}) / (1 - q_{t+1}) (Rabiner 1989, section III; Murphy 2012, 17.4.3).
+
+q, a and gamma are clipped to [0, 1] at every step. The vectorised evidence step
+a = q k / (q (k - u) + u) can round a hair above 1, and above 1 it is no longer a contraction:
+a wrong answer multiplies the excess by about u / k = (1 - guess) / slip, so a long run of
+wrong answers after a long run of right ones grew it until the denominator crossed zero
+(posteriors of 3, predictions far below 0, a NaN log-likelihood). Within [0, 1] the normaliser
+c = q k + (1 - q) u is at least min(k, u) >= PROBABILITY_FLOOR, so log c is always finite.
 """
 
 from dataclasses import dataclass
@@ -80,11 +87,13 @@ def forward_filter(
     n_sets = params.prior.shape[1]
     predicted = np.empty((packed.size, n_sets))
     filtered = np.empty((packed.size, n_sets))
+    normaliser = np.empty((packed.size, n_sets))
     decay = 1.0 - params.learn - params.forget
     difference = emissions.known - emissions.unknown
     offsets = packed.offsets
     first_batch = int(packed.batch_sizes[0]) if packed.n_steps else 0
-    predicted[:first_batch] = params.prior[:first_batch]
+    np.clip(params.prior[:first_batch], 0.0, 1.0, out=predicted[:first_batch])
+    # Every step writes into the output arrays in place: no temporaries to allocate.
     for step in range(packed.n_steps):
         start, end = int(offsets[step]), int(offsets[step + 1])
         batch = end - start
@@ -93,11 +102,13 @@ def forward_filter(
             previous = int(offsets[step - 1])
             np.multiply(decay[:batch], filtered[previous : previous + batch], out=q)
             q += params.learn[:batch]
-        numerator = q * emissions.known[start:end]
-        denominator = q * difference[start:end]
-        denominator += emissions.unknown[start:end]
-        np.divide(numerator, denominator, out=filtered[start:end])
-    normaliser = emissions.unknown + predicted * difference
+            np.clip(q, 0.0, 1.0, out=q)
+        c = np.multiply(q, difference[start:end], out=normaliser[start:end])
+        c += emissions.unknown[start:end]
+        np.clip(c, PROBABILITY_FLOOR, 1.0, out=c)
+        a = np.multiply(q, emissions.known[start:end], out=filtered[start:end])
+        a /= c
+        np.clip(a, 0.0, 1.0, out=a)
     return ForwardPass(predicted=predicted, filtered=filtered, normaliser=normaliser)
 
 
@@ -136,14 +147,18 @@ def backward_smooth(
         batch = int(batch_sizes[step + 1])
         here, there = slice(start, start + batch), slice(next_start, next_start + batch)
         known = np.multiply(smoothed[there], inverse_q[there], out=ratio_known[here])
+        gamma = smoothed[here]
         if ratio_unknown is None:
-            np.multiply(forward.filtered[here], known, out=smoothed[here])
-            continue
-        unknown = np.subtract(1.0, smoothed[there], out=ratio_unknown[here])
-        unknown *= inverse_not_q[there]
-        combined = params.forget[:batch] * (unknown - known)
-        combined += known
-        np.multiply(forward.filtered[here], combined, out=smoothed[here])
+            np.multiply(forward.filtered[here], known, out=gamma)
+        else:
+            unknown = np.subtract(1.0, smoothed[there], out=ratio_unknown[here])
+            unknown *= inverse_not_q[there]
+            # gamma = a [(1 - f) r1 + f r0], computed in place
+            np.subtract(unknown, known, out=gamma)
+            gamma *= params.forget[:batch]
+            gamma += known
+            gamma *= forward.filtered[here]
+        np.clip(gamma, 0.0, 1.0, out=gamma)
     return SmoothedPass(smoothed=smoothed, ratio_known=ratio_known, ratio_unknown=ratio_unknown)
 
 

@@ -16,11 +16,18 @@ the log-likelihood still never decreases.
 
 Standard errors come from the cross-product of per-sequence scores (Fisher's identity: the score
 is the expected complete-data score), the usual XPD estimate of the information matrix.
+
+Numerics: the filter and smoother keep every probability within [0, 1] (see `bkt_filter`), the
+expected counts are clipped to their ranges, and a non-finite count never reaches the M-step,
+so log-likelihoods stay finite. A skill the data cannot identify (no responses, one response,
+all answers right or all wrong), or whose EM fails anyway, is not fitted: it gets the fallback
+parameters and says why in `BktSkillFit.fallback`.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
@@ -31,6 +38,12 @@ from apps.recommendations.engine.bkt_filter import (
     gather_rank_params,
 )
 from apps.recommendations.engine.bkt_fit_types import (
+    FALLBACK_ALL_CORRECT,
+    FALLBACK_ALL_WRONG,
+    FALLBACK_NO_RESPONSES,
+    FALLBACK_NON_FINITE,
+    FALLBACK_ONE_RESPONSE,
+    FALLBACK_RESTARTS_FAILED,
     PARAM_NAMES,
     BktBounds,
     BktFitOptions,
@@ -67,16 +80,23 @@ def _e_step(
     forward = forward_filter(data.packed, rank_params, emissions)
     smooth = backward_smooth(data.packed, rank_params, forward, with_forget=with_forget)
     gamma, filtered = smooth.smoothed, forward.filtered
-    known = data.sum_all @ gamma
-    known_correct = data.sum_correct @ gamma
-    known_before = known - data.sum_first @ gamma[data.packed.last_of_rank()]
+    # Each expected count lies between 0 and the count of the responses it is taken over;
+    # the clips only undo rounding in the sums (gamma is already within [0, 1]).
+    known = np.clip(data.sum_all @ gamma, 0.0, data.count_all)
+    known_correct = np.clip(data.sum_correct @ gamma, 0.0, np.minimum(known, data.count_correct))
+    known_last = data.sum_first @ gamma[data.packed.last_of_rank()]
+    known_before = np.clip(known - known_last, 0.0, data.count_has_next)
+    unknown_before = data.count_has_next - known_before
     learn_weight = smooth.ratio_known - filtered * smooth.ratio_known
+    learned = params["learn"] * (data.sum_all @ learn_weight)
     counts = {
         "log_likelihood": data.sum_all @ np.log(forward.normaliser),
-        "known_first": data.sum_first @ gamma[: data.packed.n_sequences],
+        "known_first": np.clip(
+            data.sum_first @ gamma[: data.packed.n_sequences], 0.0, data.count_first
+        ),
         "sequences": data.count_first,
-        "learned": params["learn"] * (data.sum_all @ learn_weight),
-        "unknown_before": data.count_has_next - known_before,
+        "learned": np.clip(learned, 0.0, unknown_before),
+        "unknown_before": unknown_before,
         "known_before": known_before,
         "guessed": data.count_correct - known_correct,
         "unknown": data.count_all - known,
@@ -84,14 +104,17 @@ def _e_step(
         "known": known,
     }
     if smooth.ratio_unknown is not None:
-        counts["forgot"] = params["forget"] * (data.sum_all @ (filtered * smooth.ratio_unknown))
+        forgot = params["forget"] * (data.sum_all @ (filtered * smooth.ratio_unknown))
+        counts["forgot"] = np.clip(forgot, 0.0, known_before)
     return counts
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray, fallback: FloatArray) -> FloatArray:
-    """numerator / denominator, keeping `fallback` where there is no evidence at all."""
-    safe = np.where(denominator > PROBABILITY_FLOOR, denominator, 1.0)
-    return np.where(denominator > PROBABILITY_FLOOR, numerator / safe, fallback)
+    """numerator / denominator, keeping `fallback` where there is no evidence at all (or where
+    a count is not finite, which the clipped E-step does not produce)."""
+    usable = (denominator > PROBABILITY_FLOOR) & np.isfinite(numerator) & np.isfinite(denominator)
+    safe = np.where(usable, denominator, 1.0)
+    return np.where(usable, numerator / safe, fallback)
 
 
 def _m_step(
@@ -188,8 +211,11 @@ def _run_em(
     return state
 
 
-def _best_restart(state: _EmState) -> _EmState:
-    best = np.nanargmax(state.log_likelihood, axis=1)
+def _best_restart(state: _EmState, skipped: BoolArray) -> _EmState:
+    """The best start of each skill by log-likelihood (a non-finite one never wins); skills
+    in `skipped` stay out of the EM runs that follow."""
+    log_likelihood = np.where(np.isfinite(state.log_likelihood), state.log_likelihood, -np.inf)
+    best = np.argmax(log_likelihood, axis=1)
     rows = np.arange(len(best))
 
     def pick(values: FloatArray) -> FloatArray:
@@ -200,60 +226,115 @@ def _best_restart(state: _EmState) -> _EmState:
         params={name: pick(value) for name, value in state.params.items()},
         log_likelihood=np.full((len(best), 1), -np.inf),
         iterations=state.iterations[rows, best][:, None],
-        converged=np.zeros((len(best), 1), dtype=np.bool_),
+        converged=skipped[:, None].copy(),
     )
+
+
+def _data_fallbacks(log: ResponseLog, n_groups: int) -> list[str | None]:
+    """Skills whose responses cannot identify a BKT model, with the reason."""
+    responses = np.bincount(log.skill, minlength=n_groups).tolist()
+    right = np.bincount(log.skill, weights=log.correct, minlength=n_groups).tolist()
+    reasons: list[str | None] = []
+    for count, correct in zip(responses, right, strict=True):
+        if count == 0:
+            reasons.append(FALLBACK_NO_RESPONSES)
+        elif count == 1:
+            reasons.append(FALLBACK_ONE_RESPONSE)
+        elif correct == count:
+            reasons.append(FALLBACK_ALL_CORRECT)
+        elif correct == 0:
+            reasons.append(FALLBACK_ALL_WRONG)
+        else:
+            reasons.append(None)
+    return reasons
+
+
+def _mark(reasons: list[str | None], failed: npt.ArrayLike, reason: str) -> None:
+    for group in np.flatnonzero(failed).tolist():
+        reasons[group] = reasons[group] or reason
+
+
+def _skipped(reasons: list[str | None]) -> BoolArray:
+    return np.array([reason is not None for reason in reasons], dtype=np.bool_)
 
 
 def fit_bkt_skills(
     log: ResponseLog, options: BktFitOptions | None = None
 ) -> tuple[BktSkillFit, ...]:
-    """Fit one BKT model per skill of `log`; the result is indexed by skill code."""
+    """Fit one BKT model per skill of `log`; the result is indexed by skill code.
+
+    Never raises on data: a skill that cannot be fitted gets `options.fallback_params`, with
+    the reason in its `fallback` (see `bkt_fit_types`).
+    """
     options = options or BktFitOptions()
     if options.restarts < 1:
         raise ValueError("restarts must be at least 1")
     n_groups = len(log.skill_names)
     sequence_of_row, group_of_sequence = sequence_ids(log.learner, log.skill)
     data_rows = (sequence_of_row, group_of_sequence, log.correct)
+    reasons = _data_fallbacks(log, n_groups)
     shape = (n_groups, options.restarts)
     state = _EmState(
         params=_initial_params(n_groups, options),
         log_likelihood=np.full(shape, -np.inf),
         iterations=np.zeros(shape, dtype=np.int64),
-        converged=np.zeros(shape, dtype=np.bool_),
+        converged=np.repeat(_skipped(reasons)[:, None], options.restarts, axis=1),
     )
     if options.restarts > 1:
         state = _run_em(
             data_rows, state, options.screening_iterations, options, check_convergence=False
         )
-    state = _best_restart(state)
+        _mark(reasons, ~np.isfinite(state.log_likelihood).any(axis=1), FALLBACK_RESTARTS_FAILED)
+    state = _best_restart(state, _skipped(reasons))
     remaining = max(options.max_iterations - int(state.iterations.max()), 1)
     state = _run_em(data_rows, state, remaining, options, check_convergence=True)
-    return _summarise(data_rows, state, n_groups, options)
+    finite = np.isfinite(state.log_likelihood[:, 0])
+    for name in PARAM_NAMES:
+        finite &= np.isfinite(state.params[name][:, 0])
+    _mark(reasons, ~finite, FALLBACK_NON_FINITE)
+    return _summarise(data_rows, state, reasons, options)
+
+
+def _with_fallbacks(
+    params: dict[str, FloatArray], reasons: list[str | None], fallback: BktParams
+) -> dict[str, FloatArray]:
+    skipped = _skipped(reasons)[:, None]
+    return {
+        name: np.where(skipped, getattr(fallback, name), value) for name, value in params.items()
+    }
 
 
 def _summarise(
     data_rows: tuple[IntArray, IntArray, BoolArray],
     state: _EmState,
-    n_groups: int,
+    reasons: list[str | None],
     options: BktFitOptions,
 ) -> tuple[BktSkillFit, ...]:
     sequence_of_row, group_of_sequence, _ = data_rows
+    n_groups = len(reasons)
     data = _subset(data_rows, np.arange(n_groups), n_groups)
-    errors, log_likelihood = standard_errors(data, state.params, n_groups, options)
+    params = _with_fallbacks(state.params, reasons, options.fallback_params)
+    errors, log_likelihood = standard_errors(data, params, n_groups, options)
+    if not np.isfinite(log_likelihood).all():  # not expected: the filter keeps it finite
+        _mark(reasons, ~np.isfinite(log_likelihood), FALLBACK_NON_FINITE)
+        params = _with_fallbacks(state.params, reasons, options.fallback_params)
+        errors, log_likelihood = standard_errors(data, params, n_groups, options)
     responses = np.bincount(group_of_sequence[sequence_of_row], minlength=n_groups)
     sequences = np.bincount(group_of_sequence, minlength=n_groups)
+    no_errors = BktStandardErrors(*(np.nan,) * len(PARAM_NAMES))
     fits = []
-    for group in range(n_groups):
-        values = {name: float(state.params[name][group, 0]) for name in PARAM_NAMES}
+    for group, reason in enumerate(reasons):
+        values = {name: float(params[name][group, 0]) for name in PARAM_NAMES}
         fits.append(
             BktSkillFit(
                 params=BktParams(**values),
-                standard_errors=errors[group],
+                standard_errors=errors[group] if reason is None else no_errors,
                 log_likelihood=float(log_likelihood[group]),
                 response_count=int(responses[group]),
                 sequence_count=int(sequences[group]),
                 iterations=int(state.iterations[group, 0]),
-                converged=bool(state.converged[group, 0]),
+                converged=bool(state.converged[group, 0]) and reason is None,
+                fallback=reason,
             )
         )
     return tuple(fits)

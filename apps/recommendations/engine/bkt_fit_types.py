@@ -7,6 +7,7 @@ from scipy import sparse
 
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.course import DEFAULT_BKT
 from apps.recommendations.engine.sequences import PackedSequences, pack_sequences
 
 PARAM_NAMES = ("prior", "learn", "guess", "slip", "forget")
@@ -39,6 +40,9 @@ class BktFitOptions:
     relative_tolerance: float = 1e-8
     bounds: BktBounds = field(default_factory=BktBounds)
     seed: int = 0
+    # What a skill gets when it cannot be fitted (see `BktSkillFit.fallback`): the course
+    # default that unfitted skills use everywhere else.
+    fallback_params: BktParams = DEFAULT_BKT
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +59,23 @@ class BktStandardErrors:
         return {name: getattr(self, name) for name in PARAM_NAMES}
 
 
+# Why a skill was given `BktFitOptions.fallback_params` instead of fitted ones. The data
+# reasons are checked before EM: with no responses, or only right (only wrong) answers, guess,
+# slip and the prior trade off freely and EM drifts to a bound. The others guard the EM itself.
+FALLBACK_NO_RESPONSES = "no responses"
+FALLBACK_ONE_RESPONSE = "one response"
+FALLBACK_ALL_CORRECT = "all answers correct"
+FALLBACK_ALL_WRONG = "all answers wrong"
+FALLBACK_RESTARTS_FAILED = "every restart failed"
+FALLBACK_NON_FINITE = "non-finite log-likelihood"
+
+
 @dataclass(frozen=True, slots=True)
 class BktSkillFit:
+    """One skill's fit. When `fallback` says why it could not be fitted, `params` are the
+    fallback parameters, the standard errors NaN, `converged` False and `log_likelihood` that
+    of the skill's responses under the fallback parameters."""
+
     params: BktParams
     standard_errors: BktStandardErrors
     log_likelihood: float
@@ -64,6 +83,7 @@ class BktSkillFit:
     sequence_count: int
     iterations: int
     converged: bool
+    fallback: str | None = None
 
 
 @dataclass(frozen=True, eq=False, slots=True)

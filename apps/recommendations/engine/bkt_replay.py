@@ -2,7 +2,9 @@
 
 Used by the nightly recalculation (every learner's posterior for every skill, from the log) and
 by `predict_bkt` (the predicted probability of each response given the ones before it, for AUC
-or RMSE on a held-out split). The result matches applying `bkt.bkt_update` row by row.
+or RMSE on a held-out split). The result matches applying `bkt.bkt_update` row by row, and
+like it every probability is clipped to [0, 1] (the filter's q and a already are; the
+predictions and final posteriors are clipped after the arithmetic that mixes them).
 """
 
 from collections.abc import Sequence
@@ -68,12 +70,14 @@ def replay_bkt(log: ResponseLog, params: Sequence[BktParams]) -> BktReplay:
     emissions = Emissions.from_guess_slip(correct, guess[:, None], slip[:, None])
     forward = forward_filter(packed, rank_params, emissions)
     q = forward.predicted[:, 0]
-    p_correct = q * (1.0 - slip) + (1.0 - q) * guess
+    p_correct = np.clip(q * (1.0 - slip) + (1.0 - q) * guess, 0.0, 1.0)
     last = packed.last_of_rank()
     filtered_last = forward.filtered[last, 0]
-    p_known_by_rank = (
+    p_known_by_rank = np.clip(
         filtered_last * (1.0 - rank_params.forget[:, 0])
-        + (1.0 - filtered_last) * rank_params.learn[:, 0]
+        + (1.0 - filtered_last) * rank_params.learn[:, 0],
+        0.0,
+        1.0,
     )
     p_known = np.empty_like(p_known_by_rank)
     p_known[packed.sequence_of_rank] = p_known_by_rank

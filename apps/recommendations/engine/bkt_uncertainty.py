@@ -5,11 +5,15 @@ complete-data score, which one forward-backward pass gives for every sequence. S
 products of the per-sequence scores estimates the information matrix (the XPD or BHHH estimate,
 McLachlan & Krishnan 2008, section 4.3); its inverse, restricted to the parameters that are
 free and away from their bounds, is the asymptotic covariance.
+
+A standard error that cannot be computed is NaN, never an exception: a score that is not finite
+(a parameter at 0 or 1 under bounds that allow it) leaves its parameter out, and an information
+matrix the SVD cannot invert gives NaN for the whole skill.
 """
 
 import numpy as np
 
-from apps.recommendations.engine.arrays import FloatArray, IntArray
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_filter import (
     Emissions,
     backward_smooth,
@@ -54,15 +58,17 @@ def _sequence_scores(
     def per_rank(ranks: IntArray, values: FloatArray) -> FloatArray:
         return np.bincount(ranks, weights=values, minlength=n_sequences).astype(np.float64)
 
-    scores = np.column_stack(
-        [
-            gamma_first / prior - (1.0 - gamma_first) / (1.0 - prior),
-            per_rank(rank, (1.0 - filtered) * ratio_gap),
-            per_rank(rank, np.where(correct, (1 - gamma) / guess, -(1 - gamma) / (1 - guess))),
-            per_rank(rank, np.where(correct, -gamma / (1 - slip), gamma / slip)),
-            per_rank(rank, -filtered * ratio_gap),
-        ]
-    )
+    # A parameter at 0 or 1 divides by zero here; its column is then left out (see above).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = np.column_stack(
+            [
+                gamma_first / prior - (1.0 - gamma_first) / (1.0 - prior),
+                per_rank(rank, (1.0 - filtered) * ratio_gap),
+                per_rank(rank, np.where(correct, (1 - gamma) / guess, -(1 - gamma) / (1 - guess))),
+                per_rank(rank, np.where(correct, -gamma / (1 - slip), gamma / slip)),
+                per_rank(rank, -filtered * ratio_gap),
+            ]
+        )
     log_likelihood = per_rank(rank, np.log(forward.normaliser[:, 0]))
     return scores, log_likelihood
 
@@ -83,17 +89,36 @@ def standard_errors(
     results = []
     for group in range(n_groups):
         group_scores = scores[order[boundaries[group] : boundaries[group + 1]]]
-        free = []
-        for index, name in enumerate(PARAM_NAMES):
-            low, high = getattr(options.bounds, name)
-            value = float(params[name][group, 0])
-            fixed = name == "forget" and not options.fit_forget
-            if not fixed and low + _ON_BOUND < value < high - _ON_BOUND:
-                free.append(index)
-        errors = np.full(len(PARAM_NAMES), np.nan)
-        if free and len(group_scores) > len(free):
-            information = group_scores[:, free].T @ group_scores[:, free]
-            covariance = np.linalg.pinv(information)
-            errors[free] = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+        finite = np.logical_and.reduce(np.isfinite(group_scores), axis=0)
+        free = _free_parameters(params, group, options, finite)
+        errors = _errors(group_scores, free)
         results.append(BktStandardErrors(*(float(value) for value in errors)))
     return results, group_log_likelihood
+
+
+def _free_parameters(
+    params: dict[str, FloatArray], group: int, options: BktFitOptions, finite: BoolArray
+) -> list[int]:
+    """Columns of the parameters that are fitted, away from their bounds, with finite scores."""
+    free = []
+    for index, name in enumerate(PARAM_NAMES):
+        low, high = getattr(options.bounds, name)
+        value = float(params[name][group, 0])
+        fixed = name == "forget" and not options.fit_forget
+        if not fixed and low + _ON_BOUND < value < high - _ON_BOUND and finite[index]:
+            free.append(index)
+    return free
+
+
+def _errors(group_scores: FloatArray, free: list[int]) -> FloatArray:
+    errors = np.full(len(PARAM_NAMES), np.nan)
+    if not free or len(group_scores) <= len(free):
+        return errors
+    information = group_scores[:, free].T @ group_scores[:, free]
+    try:
+        covariance = np.linalg.pinv(information)
+    except np.linalg.LinAlgError:  # the SVD did not converge
+        return errors
+    variance = np.diag(covariance)
+    errors[free] = np.where(np.isfinite(variance), np.sqrt(np.clip(variance, 0.0, None)), np.nan)
+    return errors

@@ -171,8 +171,26 @@ def _params_from_mapping(path: str | Path, skill: str, values: Any) -> BktParams
         raise EngineInputError(path, f"skill {skill!r}: {error}") from None
 
 
+_REQUIRED_PARAMS = ("prior", "learn", "guess", "slip")
+
+
+@dataclass(frozen=True, slots=True)
+class BktParamsFile:
+    """A parameters file: the parameters per skill, and the skills whose parameters are not
+    fitted ones, with the reason (the fit fell back to defaults, or the values are null)."""
+
+    params: dict[str, BktParams]
+    not_fitted: dict[str, str]
+
+
 def read_bkt_params(path: str | Path) -> dict[str, BktParams]:
-    """BKT parameters per skill, as `fit_bkt` prints them ({"skills": {name: {...}}})."""
+    """BKT parameters per skill, as `fit_bkt` prints them ({"skills": {name: {...}}}); a
+    skill whose parameters are null is left out."""
+    return read_bkt_params_file(path).params
+
+
+def read_bkt_params_file(path: str | Path) -> BktParamsFile:
+    """`read_bkt_params`, also saying which skills have no fitted parameters and why."""
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -183,9 +201,19 @@ def read_bkt_params(path: str | Path) -> dict[str, BktParams]:
     skills = document.get("skills", document) if isinstance(document, Mapping) else None
     if not isinstance(skills, Mapping) or not skills:
         raise EngineInputError(path, 'expected {"skills": {skill: {prior, learn, ...}}}')
-    return {
-        str(name): _params_from_mapping(path, str(name), value) for name, value in skills.items()
-    }
+    params, not_fitted = {}, {}
+    for name, values in skills.items():
+        skill = str(name)
+        if values is None or (
+            isinstance(values, Mapping)
+            and all(key in values and values[key] is None for key in _REQUIRED_PARAMS)
+        ):
+            not_fitted[skill] = "no parameters"
+            continue
+        params[skill] = _params_from_mapping(path, skill, values)
+        if values.get("fallback") is not None:
+            not_fitted[skill] = f"fit fell back: {values['fallback']}"
+    return BktParamsFile(params=params, not_fitted=not_fitted)
 
 
 def write_rows(stream: TextSink, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -16,7 +16,11 @@ def _number(value: float) -> float | None:
 
 
 def bkt_fit_report(skill_names: Sequence[str], fits: Sequence[BktSkillFit]) -> dict[str, Any]:
-    """{"skills": {name: {prior, learn, guess, slip, forget, log_likelihood, count, ...}}}."""
+    """{"skills": {name: {prior, learn, guess, slip, forget, log_likelihood, count, ...}}}.
+
+    "fallback" is null for a fitted skill; otherwise it says why the skill could not be fitted
+    and its parameters are the fallback ones (`BktFitOptions.fallback_params`).
+    """
     skills: dict[str, Any] = {}
     for name, fit in zip(skill_names, fits, strict=True):
         skills[name] = {
@@ -29,6 +33,7 @@ def bkt_fit_report(skill_names: Sequence[str], fits: Sequence[BktSkillFit]) -> d
             },
             "iterations": fit.iterations,
             "converged": fit.converged,
+            "fallback": fit.fallback,
         }
     return {"model": "bkt", "skills": skills}
 

@@ -16,6 +16,10 @@ item keeps its authored or last calibrated values):
 Only first answers enter the calibration: later ones come after feedback and practice, so they
 are not independent draws at the learner's ability.
 
+A skill with enough evidence that still cannot be fitted (e.g. every answer right: the engine
+reports a `fallback` instead of fitting) keeps its parameters like one with too little data;
+the run counts it as `skills_fallback`, apart from `skills_fitted` (new versions stored).
+
 Items are calibrated as 3PL with each item's guessing held at its authored value (1 / options
 for a choice item, 0 for numeric and short text, where it is the 2PL): a handful of first
 answers per item cannot estimate c, and fitting a choice item as 2PL instead flattens its slope
@@ -92,7 +96,8 @@ def bkt_refit(
     run_id: int | None,
 ) -> BktRefit:
     """Fit the candidate skills that have enough evidence from their whole log (one EM run for
-    all of them) and store each fit as the skill's new active version."""
+    all of them) and store each fit as the skill's new active version. A skill the engine
+    could not fit (its `fallback` says why) stores nothing and keeps the parameters it has."""
     log, _, _ = responses.skill_log(structure)
     n_responses, n_learners = _evidence_per_skill(log, structure.n_skills)
     enough = (n_responses >= MIN_BKT_RESPONSES) & (n_learners >= MIN_BKT_LEARNERS)
@@ -105,13 +110,33 @@ def bkt_refit(
         chosen = chosen[~np.isin(structure.skill_ids[chosen], list(done))]
     counts = {
         "skills_considered": len(candidates),
-        "skills_fitted": len(chosen),
+        "skills_fitted": 0,
         "skills_too_little_data": int(np.sum(~enough[candidates])),
+        "skills_fallback": 0,
     }
     if not len(chosen):
         return BktRefit(params=structure.params, fitted=chosen, counts=counts)
+    fits = _fit_skills(structure, log, chosen)
+    fell_back = np.array([fit.fallback is not None for fit in fits], dtype=np.bool_)
+    fitted = chosen[~fell_back]
+    kept = [fit for fit in fits if fit.fallback is None]
+    if kept:
+        _store_fits(structure, fitted, tuple(kept), run_id)
+    params = list(structure.params)
+    for code, fit in zip(fitted.tolist(), kept, strict=True):
+        params[code] = fit.params
+    counts["skills_fitted"] = len(fitted)
+    counts["skills_fallback"] = int(fell_back.sum())
+    counts["skills_not_converged"] = sum(not fit.converged for fit in kept)
+    return BktRefit(params=tuple(params), fitted=fitted, counts=counts)
+
+
+def _fit_skills(
+    structure: CourseStructure, log: ResponseLog, chosen: IntArray
+) -> tuple[BktSkillFit, ...]:
+    """One EM run over the chosen skills' responses; the fits follow the order of `chosen`."""
     rows = np.isin(log.skill, chosen)
-    fits = fit_bkt_skills(
+    return fit_bkt_skills(
         ResponseLog(
             learner=log.learner[rows],
             skill=np.searchsorted(chosen, log.skill[rows]).astype(np.int64),
@@ -121,12 +146,6 @@ def bkt_refit(
         ),
         BKT_OPTIONS,
     )
-    _store_fits(structure, chosen, fits, run_id)
-    params = list(structure.params)
-    for code, fit in zip(chosen.tolist(), fits, strict=True):
-        params[code] = fit.params
-    counts["skills_not_converged"] = sum(not fit.converged for fit in fits)
-    return BktRefit(params=tuple(params), fitted=chosen, counts=counts)
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from apps.recommendations.engine.reports import bkt_fit_report
 class Command(BaseCommand):
     help = (
         "Fit BKT (prior, learn, guess, slip[, forget]) per skill by EM. The CSV has rows "
-        "learner,skill,correct (0/1) in time order; a header row is optional."
+        "learner,skill,correct (0/1) in time order; a header row is optional. A skill the data "
+        "cannot identify (one response, all right or all wrong, ...) gets the course default "
+        'parameters, with the reason in its "fallback" field.'
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -36,3 +38,13 @@ class Command(BaseCommand):
         fits = fit_bkt_skills(log, fit_options)
         report = bkt_fit_report(log.skill_names, fits)
         self.stdout.write(json.dumps(report, indent=2, allow_nan=False))
+        fallbacks = [
+            f"{name} ({fit.fallback})"
+            for name, fit in zip(log.skill_names, fits, strict=True)
+            if fit.fallback is not None
+        ]
+        if fallbacks:
+            self.stderr.write(
+                f"{len(fallbacks)} of {len(fits)} skills could not be fitted and have the default "
+                f'parameters ("fallback" in the output): {"; ".join(fallbacks)}'
+            )
