@@ -48,8 +48,16 @@ class CoursePolicy(models.Model):
     recent_items = models.PositiveIntegerField(
         default=8, help_text="Items among the learner's last N answers are not asked again."
     )
-    placement_max_items = models.PositiveIntegerField(default=15)
-    placement_target_se = models.FloatField(default=0.4)
+    placement_max_items = models.PositiveIntegerField(
+        default=30,
+        help_text="Longest placement test. It stops earlier once every skill is settled "
+        "(about 10 answers for a learner who knows little).",
+    )
+    placement_target_se = models.FloatField(
+        default=0.4,
+        help_text="Only for courses with too many knowledge states to list: the ability's "
+        "standard error at which the fallback test stops.",
+    )
 
     class Meta:
         verbose_name_plural = "course policies"

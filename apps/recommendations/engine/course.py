@@ -28,7 +28,7 @@ class PolicyValues:
     step_away_answers: int = 8
     target_success: float = 0.7
     recent_items: int = 8
-    placement_max_items: int = 15
+    placement_max_items: int = 30
     placement_target_se: float = 0.4
 
     @property

@@ -1,12 +1,20 @@
-"""Adaptive placement test on the engine's CAT: start, next item, finish.
+"""Adaptive placement test over the course's knowledge states: start, next item, finish.
 
-Items are chosen by maximum information at the current ability estimate (randomesque among the
-top few, balanced across skills) and never repeated; the test stops when the standard error is
-below the course's target or at its maximum length. Its result seeds each skill's starting
-mastery: skills the learner very probably knows (and everything they build on) start mastered.
+The learner's state is a prerequisite-closed set of skills (``engine.knowledge_states``, after
+ALEKS): each answer updates the posterior over every such set, so evidence on a skill is
+evidence on what it builds on, and the next item is the one whose answer tells most about the
+whole state. The test stops once every skill is settled (robustly: no single lucky answer
+decides it) or at the course's maximum length. Finishing seeds each skill's starting P(known)
+and credits the skills known with the policy's certainty and a right answer on them or on
+something built on them; a learner who only guesses is credited with nothing.
+
+A course with too many knowledge states to list (wide graphs) falls back to the IRT CAT on the
+ability, with the same support rule for credits. The ability (EAP) is estimated either way.
 """
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -20,9 +28,23 @@ from apps.assessments.services import attempt_resume_or_start
 from apps.curriculum.models import Course
 from apps.recommendations import metrics
 from apps.recommendations.engine.ability import estimate_eap
+from apps.recommendations.engine.arrays import FloatArray
 from apps.recommendations.engine.cat import select_next_item
 from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.irt import ItemBank
+from apps.recommendations.engine.knowledge_states import (
+    KnowledgeStructure,
+    KnowledgeStructureTooLarge,
+    ResponseModel,
+    credited_skills,
+    posterior_from_responses,
+    robust_marginals,
+    state_prior,
+    stop_reason,
+)
+from apps.recommendations.engine.knowledge_states import (
+    select_next_item as select_informative_item,
+)
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.results import (
     AttemptFinished,
@@ -39,8 +61,75 @@ IN_PROGRESS_REASON = "Placement test: answer as well as you can; it adapts to yo
 READY_TO_FINISH = "Placement complete: finish it to set your starting point."
 FINISHED = "Placement finished: your starting point is set."
 # Spread of item difficulty within a skill, added to the ability's uncertainty when asking how
-# likely the learner is to know a skill whose items average difficulty b.
+# likely the learner is to know a skill whose items average difficulty b (the CAT fallback).
 WITHIN_SKILL_SD = 0.5
+# The response model of the knowledge-state test: a careless slip, and a guess at least as
+# likely as picking a choice at random (free answers: a small allowance, more cautious than
+# the ~0.02 seen in simulations, so a lucky answer moves little).
+SLIP = 0.1
+FREE_ANSWER_GUESS = 0.05
+# No skill is settled, nor the test stopped, before this many answers.
+MIN_ITEMS = 10
+STRUCTURE_CACHE = 16
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _States:
+    """The course's knowledge structure and response model, items in ``item_ids`` order."""
+
+    structure: KnowledgeStructure
+    model: ResponseModel
+    prior: FloatArray
+    item_ids: list[int]
+
+
+_structures: OrderedDict[tuple[int, int], _States | None] = OrderedDict()
+_structures_lock = threading.Lock()
+
+
+def _guess(snapshot: CourseSnapshot, item_id: int) -> float:
+    item = snapshot.items[item_id]
+    choices = len(item.learner_view.get("choices") or [])
+    if choices:
+        return min(max(item.c, 1.0 / choices), 0.5)
+    return max(item.c, FREE_ANSWER_GUESS)
+
+
+def _knowledge_states(snapshot: CourseSnapshot) -> _States | None:
+    """Built once per course version (about 2 ms for the demo course); None when the course
+    has too many knowledge states to list."""
+    key = (snapshot.course_id, snapshot.version)
+    with _structures_lock:
+        if key in _structures:
+            _structures.move_to_end(key)
+            return _structures[key]
+    try:
+        structure = KnowledgeStructure.from_graph(
+            snapshot.skill_order,
+            {s: snapshot.skills[s].prerequisite_ids for s in snapshot.skill_order},
+        )
+    except KnowledgeStructureTooLarge:
+        states = None
+    else:
+        item_ids = list(snapshot.items)
+        model = ResponseModel.build(
+            structure,
+            [structure.columns(snapshot.items[i].skill_ids) for i in item_ids],
+            guess=[_guess(snapshot, i) for i in item_ids],
+            slip=SLIP,
+        )
+        states = _States(structure, model, state_prior(structure), item_ids)
+    with _structures_lock:
+        _structures[key] = states
+        while len(_structures) > STRUCTURE_CACHE:
+            _structures.popitem(last=False)
+    return states
+
+
+def _coded(states: _States, answered: list[tuple[int, bool]]) -> tuple[list[int], list[bool]]:
+    index = {item_id: i for i, item_id in enumerate(states.item_ids)}
+    pairs = [(index[item_id], ok) for item_id, ok in answered if item_id in index]
+    return [i for i, _ in pairs], [ok for _, ok in pairs]
 
 
 def placement_assessment(course: Course) -> Assessment:
@@ -93,18 +182,62 @@ class _Step:
 
 
 def _step(attempt: Attempt, snapshot: CourseSnapshot) -> _Step:
-    """Where the placement stands: the next item, or why it should stop (reads only)."""
+    """Where the placement stands: the next item, or why it should stop (reads only, and
+    deterministic, so re-reading the pending item gives the same one)."""
     item_ids, bank = _bank(snapshot)
     answered = _answered(attempt)
     theta, se = _estimate(bank, item_ids, answered)
     policy = snapshot.policy
-    stop_reason = None
-    if len(answered) >= policy.placement_max_items:
-        stop_reason = "max_length"
-    elif answered and se < policy.placement_target_se:
-        stop_reason = "se_threshold"
+    progress = PlacementProgress(
+        answered=len(answered),
+        max_items=policy.placement_max_items,
+        theta=round(theta, 4),
+        standard_error=round(se, 4),
+    )
+    states = _knowledge_states(snapshot)
+    if states is None:
+        return _cat_step(snapshot, bank, item_ids, answered, theta, se, progress)
+    items, correct = _coded(states, answered)
+    marginals = robust_marginals(states.structure, states.prior, states.model, items, correct)
+    reason = stop_reason(
+        marginals,
+        len(answered),
+        max_items=policy.placement_max_items,
+        high=policy.mastery_threshold,
+        min_items=min(MIN_ITEMS, policy.placement_max_items),
+        items_left=len(set(items)) < len(states.item_ids),
+    )
     chosen = None
-    if stop_reason is None:
+    if reason is None:
+        posterior = _posterior(states, items, correct)
+        chosen = select_informative_item(posterior, states.model, items)
+        if chosen is None:
+            reason = "bank_exhausted"
+    return _Step(progress, None if chosen is None else states.item_ids[chosen], reason)
+
+
+def _posterior(states: _States, items: list[int], correct: list[bool]) -> FloatArray:
+    return posterior_from_responses(states.prior, states.model, items, correct)
+
+
+def _cat_step(
+    snapshot: CourseSnapshot,
+    bank: ItemBank,
+    item_ids: list[int],
+    answered: list[tuple[int, bool]],
+    theta: float,
+    se: float,
+    progress: PlacementProgress,
+) -> _Step:
+    """The fallback for courses with too many knowledge states: the IRT CAT on the ability."""
+    policy = snapshot.policy
+    stop = None
+    if len(answered) >= policy.placement_max_items:
+        stop = "max_length"
+    elif answered and se < policy.placement_target_se:
+        stop = "se_threshold"
+    chosen = None
+    if stop is None:
         seen = {item_id for item_id, _ in answered}
         administered = [i for i, item_id in enumerate(item_ids) if item_id in seen]
         targets = [1 / len(snapshot.skill_order)] * len(snapshot.skill_order)
@@ -116,14 +249,8 @@ def _step(attempt: Attempt, snapshot: CourseSnapshot) -> _Step:
             skill_targets=targets,
         )
         if chosen is None:
-            stop_reason = "bank_exhausted"
-    progress = PlacementProgress(
-        answered=len(answered),
-        max_items=policy.placement_max_items,
-        theta=round(theta, 4),
-        standard_error=round(se, 4),
-    )
-    return _Step(progress, None if chosen is None else item_ids[chosen], stop_reason)
+            stop = "bank_exhausted"
+    return _Step(progress, None if chosen is None else item_ids[chosen], stop)
 
 
 def _item_step(attempt: Attempt, snapshot: CourseSnapshot, step: _Step) -> AttemptStep:
@@ -215,11 +342,41 @@ def placement_finish(
 
 
 def _seeded_skills(
-    snapshot: CourseSnapshot, theta: float, se: float
+    snapshot: CourseSnapshot, answered: list[tuple[int, bool]], theta: float, se: float
 ) -> tuple[dict[int, float], set[int]]:
-    """Starting P(known) per skill from the ability, and the skills known (with everything
-    they build on)."""
+    """Starting P(known) per skill, and the skills credited as known (closed under
+    prerequisites: knowing a skill implies what it builds on)."""
+    states = _knowledge_states(snapshot)
+    if states is None:
+        return _seeded_from_ability(snapshot, answered, theta, se)
+    items, correct = _coded(states, answered)
+    marginals = robust_marginals(states.structure, states.prior, states.model, items, correct)
+    credited = credited_skills(
+        states.structure,
+        states.model,
+        marginals,
+        items,
+        correct,
+        threshold=snapshot.policy.mastery_threshold,
+    )
+    seeded, known = {}, set()
+    for column, skill_id in enumerate(snapshot.skill_order):
+        p = float(marginals[column])
+        if credited[column]:
+            known.add(skill_id)
+            p = max(p, snapshot.policy.mastery_threshold)
+        seeded[skill_id] = p
+    return seeded, known
+
+
+def _seeded_from_ability(
+    snapshot: CourseSnapshot, answered: list[tuple[int, bool]], theta: float, se: float
+) -> tuple[dict[int, float], set[int]]:
+    """The CAT fallback: how likely the ability says each skill is known; credited only with
+    a right answer on the skill or on one built on it, like the knowledge-state test."""
     policy = snapshot.policy
+    right = {skill for item_id, ok in answered if ok for skill in snapshot.items[item_id].skill_ids}
+    supported = right | {a for skill in right for a in snapshot.ancestors(skill)}
     known: set[int] = set()
     seeded: dict[int, float] = {}
     for skill_id in reversed(snapshot.skill_order):  # dependents first, so closure flows down
@@ -228,9 +385,9 @@ def _seeded_skills(
             continue
         mean_b = sum(snapshot.items[i].b for i in skill.item_ids) / len(skill.item_ids)
         p = _seed_probability(theta, se, mean_b)
-        if p >= policy.mastery_threshold or skill_id in known:
+        if skill_id in known or (p >= policy.mastery_threshold and skill_id in supported):
             known.add(skill_id)
-            known.update(skill.prerequisite_ids)  # knowing a skill implies what it builds on
+            known.update(snapshot.ancestors(skill_id))
             p = max(p, policy.mastery_threshold)
         seeded[skill_id] = p
     return seeded, known
@@ -242,7 +399,7 @@ def _finish_locked(
     item_ids, bank = _bank(snapshot)
     answered = _answered(attempt)
     theta, se = _estimate(bank, item_ids, answered)
-    seeded, known = _seeded_skills(snapshot, theta, se)
+    seeded, known = _seeded_skills(snapshot, answered, theta, se)
     rows = {
         row.skill_id: row
         for row in SkillMastery.objects.filter(learner=learner, course_id=snapshot.course_id)
