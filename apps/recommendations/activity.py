@@ -18,4 +18,7 @@ def activity_view(snapshot: CourseSnapshot, recommendation: Recommendation) -> A
         item=item.learner_view if item else None,
         lesson=LessonRef(lesson.slug, lesson.title) if lesson else None,
         expected_gain=round(recommendation.expected_gain, 4),
+        p_correct=(
+            round(recommendation.p_correct, 4) if recommendation.p_correct is not None else None
+        ),
     )

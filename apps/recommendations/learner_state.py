@@ -23,8 +23,9 @@ def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillSt
         last_practised_at=row.last_practised_at,
         mastered_at=row.mastered_at,
         review_due_at=row.review_due_at,
-        correct_count=row.correct_count,
+        right_answers=row.right_answers,
         credited=row.credited,
+        model_state=row.model_state,
         retrievability=(
             retrievability(row.memory_state, at=now, scheduler=scheduler)
             if row.memory_state
@@ -84,15 +85,14 @@ def learner_view(
         theta = ability.theta if ability else 0.0
     scheduler = scheduler_for(snapshot.policy.desired_retention)
     readings = lesson_readings(learner=learner, course_id=snapshot.course_id)
-    recent = recent_answers(
+    recent = recent_item_ids(
         learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.history_window
     )
     return LearnerView(
         skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},
         read_lesson_ids=frozenset(readings),
-        recent_item_ids=[item_id for item_id, _ in recent],
+        recent_item_ids=recent,
         theta=theta,
         now=now,
         lesson_read_at=readings,
-        recent_answered_at=[answered_at for _, answered_at in recent],
     )

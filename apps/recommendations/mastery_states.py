@@ -40,7 +40,7 @@ class MasteryLike(Protocol):
     @property
     def seeded_by_placement(self) -> bool: ...
     @property
-    def correct_count(self) -> int: ...
+    def right_answers(self) -> float: ...
     @property
     def credited(self) -> bool: ...
 
@@ -57,7 +57,7 @@ class MasteryRow(NamedTuple):
     last_practised_at: datetime | None
     memory_state: Any
     seeded_by_placement: bool
-    correct_count: int
+    right_answers: float
     credited_by_id: int | None
 
     @property
@@ -92,7 +92,7 @@ def classify_many(
     shape = (len(rows_per_learner), len(order))
     p = np.tile([snapshot.skills[s].params.prior for s in order], (shape[0], 1)).reshape(shape)
     evidence = np.zeros(shape, dtype=np.int64)
-    correct = np.zeros(shape, dtype=np.int64)
+    correct = np.zeros(shape)
     credited = np.zeros(shape, dtype=bool)
     recall = np.full(shape, np.nan)
     # Retrievability does not depend on the desired retention; passing a cached scheduler
@@ -106,17 +106,17 @@ def classify_many(
                 continue
             # A credit is evidence too, though no item of the skill was answered.
             evidence[i, j] = row.attempts + int(row.credited)
-            p[i, j], correct[i, j], credited[i, j] = row.p_known, row.correct_count, row.credited
+            p[i, j], correct[i, j], credited[i, j] = row.p_known, row.right_answers, row.credited
             # Recall only tells mastered from needs-review, so when the skill is not learnt it
             # is not worth its FSRS call.
-            if row.memory_state and policy.is_learnt(row.p_known, row.correct_count, row.credited):
+            if row.memory_state and policy.is_learnt(row.p_known, row.right_answers, row.credited):
                 recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
     codes = mastery_codes(
         p,
         evidence,
         recall,
         policy,
-        correct_count=correct,
+        right_answers=correct,
         credited=credited,
         prerequisite_columns=snapshot.prerequisite_columns(),
     )

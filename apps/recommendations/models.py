@@ -97,6 +97,33 @@ class SkillParameters(models.Model):
         return f"{self.skill} v{self.version}"
 
 
+class LearnerModelFit(models.Model):
+    """A course's next-answer predictor (``engine.learner_model``), fitted by the nightly run:
+    each refit adds a version and activates it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True, db_index=True)
+    params = models.JSONField(help_text="engine.learner_model_json, as fitted.")
+    n_answers = models.PositiveIntegerField(default=0)
+    n_learners = models.PositiveIntegerField(default=0)
+    fitted_at = models.DateTimeField(default=timezone.now)
+    run = models.ForeignKey(
+        "RecalculationRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["course", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "version"], name="unique_learner_model_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Learner model of {self.course} v{self.version}"
+
+
 class SkillMastery(models.Model):
     """One learner's state on one skill: BKT posterior, counts, and the FSRS memory card."""
 
@@ -108,6 +135,12 @@ class SkillMastery(models.Model):
     p_known = models.FloatField()
     attempts = models.PositiveIntegerField(default=0)
     correct_count = models.PositiveIntegerField(default=0)
+    right_answers = models.FloatField(
+        default=0.0,
+        db_default=0.0,  # bulk SQL writers that predate the field leave it out
+        help_text="Right answers weighed by how hard each item is to guess "
+        "(engine.mastery.answer_weight): the evidence the mastery rule counts.",
+    )
     attempts_since_mastery = models.PositiveIntegerField(default=0)
     last_practised_at = models.DateTimeField(null=True, blank=True)
     mastered_at = models.DateTimeField(null=True, blank=True)
@@ -125,6 +158,12 @@ class SkillMastery(models.Model):
     memory_state = models.JSONField(null=True, blank=True, help_text="py-fsrs card, as stored.")
     review_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     wheel_spinning = models.BooleanField(default=False, db_index=True)
+    model_state = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The next-answer predictor's state on this skill (engine.learner_model); "
+        "rebuilt by the nightly run after each refit.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -35,6 +35,19 @@ class ActivityView:
     item: LearnerItem | None
     lesson: LessonRef | None
     expected_gain: float
+    p_correct: float | None = None  # chance of answering the item right; None without an item
+
+    @property
+    def chance_text(self) -> str:
+        return chance_words(self.p_correct)
+
+
+def chance_words(p_correct: float | None) -> str:
+    """What learners are told of the predicted chance, rounded to 5% (a prediction, not a
+    measurement, so no false precision)."""
+    if p_correct is None:
+        return ""
+    return f"About {round(p_correct * 20) * 5}% likely to get this one right."
 
 
 @dataclass(frozen=True, slots=True)

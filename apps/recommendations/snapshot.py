@@ -7,6 +7,7 @@ small per-process dict (no I/O at all on the hot path), then Django's cache (Red
 production, local memory in the embedded default) shared by processes.
 """
 
+import logging
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -27,9 +28,12 @@ from apps.recommendations.engine.course import (
     PolicyValues,
     SkillNode,
 )
-from apps.recommendations.models import CoursePolicy, SkillParameters
+from apps.recommendations.engine.learner_model import LearnerModelParams
+from apps.recommendations.engine.learner_model_json import learner_model_from_json
+from apps.recommendations.models import CoursePolicy, LearnerModelFit, SkillParameters
 
 LOCAL_SNAPSHOTS = 16
+logger = logging.getLogger(__name__)
 
 
 def learner_item_view(item: Item) -> dict[str, Any]:
@@ -148,7 +152,21 @@ def build_snapshot(course: Course) -> CourseSnapshot:
         items=item_nodes,
         lessons={lesson.pk: LessonNode(lesson.pk, lesson.slug, lesson.title) for lesson in lessons},
         dependents={k: tuple(v) for k, v in dependents.items()},
+        learner_model=active_learner_model(course.pk),
     )
+
+
+def active_learner_model(course_id: int) -> LearnerModelParams | None:
+    """The course's fitted next-answer predictor; None before the first fit, or when the
+    stored parameters cannot be read (then predictions fall back, see ``engine.success``)."""
+    fit = LearnerModelFit.objects.filter(course_id=course_id, is_active=True).first()
+    if fit is None:
+        return None
+    try:
+        return learner_model_from_json(fit.params)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("unreadable learner model", extra={"course_id": course_id, "fit": fit.pk})
+        return None
 
 
 _local: "OrderedDict[tuple[int, int], CourseSnapshot]" = OrderedDict()
@@ -156,7 +174,7 @@ _local_lock = threading.Lock()
 
 
 def _cache_key(course_id: int, version: int) -> str:
-    return f"course-snapshot:v3:{course_id}:{version}"
+    return f"course-snapshot:v4:{course_id}:{version}"
 
 
 def course_snapshot(course: Course) -> CourseSnapshot:

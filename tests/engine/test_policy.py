@@ -92,7 +92,7 @@ MASTERED = SkillStatus(
     mastered_at=NOW - timedelta(days=1),
     review_due_at=NOW + timedelta(days=5),
     retrievability=0.97,
-    correct_count=8,
+    right_answers=8,
 )
 
 
@@ -231,14 +231,11 @@ def test_after_the_run_limit_another_ready_skill_comes_first():
         items,
         0.0,
         NOW,
-        recent_answered_at=times,
     )
     rec = next_activity(snap, learner, random.Random(0))
     assert (rec.kind, rec.skill_id) == ("practice", 2)
     assert rec.reason.startswith("Time for something different: A will come back later.")
-    shorter = LearnerView(
-        learner.skills, frozenset(), items[:5], 0.0, NOW, recent_answered_at=times[:5]
-    )
+    shorter = LearnerView(learner.skills, frozenset(), items[:5], 0.0, NOW)
     assert next_activity(snap, shorter, random.Random(0)).skill_id == 1
 
 
@@ -247,18 +244,18 @@ def test_a_stuck_learner_is_sent_back_to_the_lesson_then_the_skill_rests():
     items, times = stuck_on([10, 11, 12], 10)
     stuck = SkillStatus(p_known=0.17, attempts=10, last_practised_at=times[0])
     read_long_ago = {100: NOW - timedelta(days=1)}
-    learner = LearnerView({1: stuck}, frozenset({100}), items, 0.0, NOW, read_long_ago, times)
+    learner = LearnerView({1: stuck}, frozenset({100}), items, 0.0, NOW, read_long_ago)
     rec = next_activity(snap, learner, random.Random(0))
     assert (rec.kind, rec.lesson_id) == ("lesson", 100)
     assert "not clicking yet after 10 tries" in rec.reason
     # Read again now: A rests while B is practised, for step_away_answers answers.
-    reread = LearnerView({1: stuck}, frozenset({100}), items, 0.0, NOW, {100: NOW}, times)
+    reread = LearnerView({1: stuck}, frozenset({100}), items, 0.0, NOW, {100: NOW})
     assert next_activity(snap, reread, random.Random(0)).skill_id in {2, 3}
-    elsewhere = [20, 30, 21, 31, 22, 32, 20] + items
-    later = LearnerView({1: stuck}, frozenset({100}), elsewhere, 0.0, NOW, {100: NOW}, [])
+    elsewhere = [20, 30, 21, 31, 22, 32, 20, *items]
+    later = LearnerView({1: stuck}, frozenset({100}), elsewhere, 0.0, NOW, {100: NOW})
     resting = rank_recommendations(snap, later, rng=random.Random(0))
     assert [r.skill_id for r in resting] == [2, 3, 1]  # A only once nothing else is left
-    rested = LearnerView({1: stuck}, frozenset({100}), [31, *elsewhere], 0.0, NOW, {100: NOW}, [])
+    rested = LearnerView({1: stuck}, frozenset({100}), [31, *elsewhere], 0.0, NOW, {100: NOW})
     back = rank_recommendations(snap, rested, rng=random.Random(0))
     assert 1 in [r.skill_id for r in back if r.kind == "practice"]
 
@@ -272,7 +269,7 @@ def test_errors_point_to_a_prerequisite_that_is_not_secure():
         1: SkillStatus(p_known=0.96, credited=True, mastered_at=NOW - timedelta(days=1)),
         3: SkillStatus(p_known=0.3, attempts=6, last_practised_at=times[0]),
     }
-    learner = LearnerView(statuses, frozenset(), items, 0.0, NOW, {}, times)
+    learner = LearnerView(statuses, frozenset(), items, 0.0, NOW, {})
     rec = next_activity(snap, learner, random.Random(0))
     assert (rec.kind, rec.skill_id) == ("review", 1)
     assert (
@@ -286,7 +283,7 @@ def test_a_one_skill_course_still_breaks_the_run_with_the_lesson():
     items, times = stuck_on([10, 11, 12], 6)
     status = SkillStatus(p_known=0.3, attempts=6, last_practised_at=times[0])
     learner = LearnerView(
-        {1: status}, frozenset({100}), items, 0.0, NOW, {100: NOW - timedelta(days=1)}, times
+        {1: status}, frozenset({100}), items, 0.0, NOW, {100: NOW - timedelta(days=1)}
     )
     assert next_activity(snap, learner, random.Random(0)).kind == "lesson"
 
@@ -305,7 +302,7 @@ def _simulate(snap, *, can_learn, answers, rng_seed=0):
     for _ in range(answers):
         now += timedelta(minutes=1)
         learner = LearnerView(
-            dict(statuses), frozenset(readings), list(recent), 0.0, now, dict(readings), list(times)
+            dict(statuses), frozenset(readings), list(recent), 0.0, now, dict(readings)
         )
         rec = next_activity(snap, learner, rng)
         trail.append((rec.kind, rec.skill_id))
@@ -315,7 +312,7 @@ def _simulate(snap, *, can_learn, answers, rng_seed=0):
         skill = snap.skills[rec.skill_id]
         old = statuses.get(skill.id, SkillStatus(p_known=0.2))
         right = can_learn(skill.name)
-        correct = old.correct_count + int(right)
+        correct = old.right_answers + int(right)
         p = min(0.99, old.p_known + 0.3) if right else max(0.05, old.p_known * 0.8)
         learnt = p >= 0.95 and correct >= 3
         statuses[skill.id] = SkillStatus(
@@ -325,7 +322,7 @@ def _simulate(snap, *, can_learn, answers, rng_seed=0):
             mastered_at=old.mastered_at or (now if learnt else None),
             review_due_at=now + timedelta(days=30),
             retrievability=1.0 if old.mastered_at or learnt else None,
-            correct_count=correct,
+            right_answers=correct,
         )
         recent.insert(0, rec.item_id)
         times.insert(0, now)

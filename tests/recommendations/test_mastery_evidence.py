@@ -71,6 +71,7 @@ def test_without_credit_a_dependent_skill_is_not_shown_mastered_above_an_unstart
         p_known=0.99,
         attempts=5,
         correct_count=5,
+        right_answers=5,
     )
     assert states(learner, course) == {"s1": "not_started", "s2": "learning"}
 

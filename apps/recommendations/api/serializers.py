@@ -44,6 +44,11 @@ class NextActivityOutputSerializer(serializers.Serializer):
     item = LearnerItemOutputSerializer(allow_null=True)
     lesson = LessonRefOutputSerializer(allow_null=True)
     expected_gain = serializers.FloatField()
+    p_correct = serializers.FloatField(
+        allow_null=True,
+        help_text="The learner model's chance that the learner answers the item right (null "
+        "without an item).",
+    )
 
 
 class PlacementProgressOutputSerializer(serializers.Serializer):

@@ -106,6 +106,40 @@ def _unit(value: float) -> float:
     return min(max(value, 0.0), 1.0)
 
 
+# A guess floor never takes guess + slip this close to 1, so a right answer stays evidence for.
+GUESS_MARGIN = 0.05
+
+
+def item_guess_floor(c: float, n_choices: int = 0) -> float:
+    """The chance of getting an item right by guessing: its IRT c, and for a choice item at
+    least one in its number of choices (a guesser picks one; "select all" items included, since
+    a guesser who knows part of the pattern does better than 1 / (2^n - 1))."""
+    floor = max(float(c), 1.0 / n_choices if n_choices > 0 else 0.0)
+    return min(max(floor, 0.0), 1.0)
+
+
+def with_guess_floor(params: BktParams, floor: float) -> BktParams:
+    """The skill's parameters for an answer to an item that can be guessed with chance
+    ``floor`` (its IRT c): guess at least that. A right answer to a three-choice question is
+    weaker evidence than a right number typed in, and a learner who guesses is not credited
+    with mastery after a lucky streak on easy-to-guess items."""
+    ceiling = max(params.guess, 1.0 - params.slip - GUESS_MARGIN)
+    guess = min(max(params.guess, float(floor)), ceiling)
+    if guess == params.guess:
+        return params
+    return BktParams(
+        prior=params.prior, learn=params.learn, guess=guess, slip=params.slip, forget=params.forget
+    )
+
+
+def guess_floors(guess: FloatArray, slip: FloatArray, floor: FloatArray) -> FloatArray:
+    """``with_guess_floor`` vectorised: per-row guess from per-row skill guess, slip and the
+    item's floor."""
+    ceiling = np.maximum(guess, 1.0 - slip - GUESS_MARGIN)
+    result: FloatArray = np.minimum(np.maximum(guess, floor), ceiling)
+    return result
+
+
 def bkt_predict_correct(params: BktParams, p_known: float) -> float:
     """Probability that the next response is correct when the skill is known with `p_known`."""
     p_known = clip_probability(p_known, params.prior)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from apps.recommendations.engine.arrays import FloatArray, IntArray
-from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt import BktParams, guess_floors
 from apps.recommendations.engine.bkt_filter import Emissions, RankParams, forward_filter
 from apps.recommendations.engine.sequences import ResponseLog, pack_sequences, sequence_ids
 
@@ -38,8 +38,13 @@ def _param_columns(params: Sequence[BktParams]) -> dict[str, FloatArray]:
     }
 
 
-def replay_bkt(log: ResponseLog, params: Sequence[BktParams]) -> BktReplay:
-    """Run every (learner, skill) sequence of `log` through `params[skill code]`."""
+def replay_bkt(
+    log: ResponseLog, params: Sequence[BktParams], guess_floor: FloatArray | None = None
+) -> BktReplay:
+    """Run every (learner, skill) sequence of `log` through `params[skill code]`.
+
+    ``guess_floor`` (per row of the log: the answered item's IRT c) raises each row's guess as
+    ``bkt.with_guess_floor`` does on the answer path, so the replay matches it."""
     if len(params) < len(log.skill_names):
         raise ValueError("one BktParams per skill code is needed")
     columns = _param_columns(params)
@@ -66,6 +71,8 @@ def replay_bkt(log: ResponseLog, params: Sequence[BktParams]) -> BktReplay:
     )
     guess = columns["guess"][skill_of_packed]
     slip = columns["slip"][skill_of_packed]
+    if guess_floor is not None:
+        guess = guess_floors(guess, slip, packed.to_packed(np.asarray(guess_floor, np.float64)))
     correct = packed.to_packed(log.correct)
     emissions = Emissions.from_guess_slip(correct, guess[:, None], slip[:, None])
     forward = forward_filter(packed, rank_params, emissions)

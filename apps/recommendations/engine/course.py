@@ -6,11 +6,12 @@ from the database (and cached) by ``apps.recommendations.snapshot``.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt import BktParams, item_guess_floor
 from apps.recommendations.engine.mastery import MasteryPolicy
 
 if TYPE_CHECKING:  # grading is pure Python too; the engine only carries the key along
     from apps.assessments.grading import AnswerKey
+    from apps.recommendations.engine.learner_model import LearnerModelParams
 
 DEFAULT_BKT = BktParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
 
@@ -40,8 +41,8 @@ class PolicyValues:
             min_retrievability=self.min_retrievability,
         )
 
-    def is_learnt(self, p_known: float, correct_count: int, credited: bool) -> bool:
-        return self.mastery.is_learnt(p_known, correct_count, credited)
+    def is_learnt(self, p_known: float, right_answers: float, credited: bool) -> bool:
+        return self.mastery.is_learnt(p_known, right_answers, credited)
 
     def describe(self) -> str:
         """The rules in plain words, as teachers are shown them."""
@@ -84,6 +85,11 @@ class ItemNode:
     explanation_html: str
     learner_view: dict[str, Any]  # exactly what a learner may see of the question
 
+    @property
+    def guess_floor(self) -> float:
+        """The chance of a right answer by guessing (``bkt.item_guess_floor``)."""
+        return item_guess_floor(self.c, len(self.learner_view.get("choices") or ()))
+
 
 @dataclass(frozen=True, slots=True)
 class LessonNode:
@@ -104,6 +110,8 @@ class CourseSnapshot:
     items: dict[int, ItemNode]
     lessons: dict[int, LessonNode]
     dependents: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # The fitted next-answer predictor (``engine.success``); None until the nightly run fits one.
+    learner_model: "LearnerModelParams | None" = None
 
     def ancestors(self, skill_id: int) -> list[int]:
         """Everything ``skill_id`` builds on, directly or not, in course order."""

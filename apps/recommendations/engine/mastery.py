@@ -3,7 +3,9 @@
 rebuild, the API, the pages) calls these.
 
 - **learnt** (``MasteryPolicy.learnt``): P(known) at or above the course's threshold AND enough
-  evidence: at least ``min_correct`` right answers on the skill, or a credit. A credit is
+  evidence: at least ``min_correct`` right answers on the skill, or a credit. Right answers are
+  weighed by how hard they are to guess (``answer_weight``): a typed answer counts 1, a right
+  pick among four choices about a half. A credit is
   evidence from elsewhere: the placement test found the skill known, or the learner mastered a
   skill that builds on it (knowing "adding unlike denominators" implies "common
   denominators"). Without the evidence rule one lucky answer on a skill with a high prior, or
@@ -32,7 +34,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from apps.recommendations.engine.arrays import BoolArray, IntArray, as_float_array
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray, as_float_array
 from apps.recommendations.engine.bkt import credible_interval
 
 
@@ -65,28 +67,47 @@ class MasteryPolicy:
     interval_mass: float = 0.9
 
     def learnt(
-        self, p_known: npt.ArrayLike, correct_count: npt.ArrayLike, credited: npt.ArrayLike
+        self, p_known: npt.ArrayLike, right_answers: npt.ArrayLike, credited: npt.ArrayLike
     ) -> BoolArray:
-        """The rule "learnt", vectorised (see the module docstring)."""
+        """The rule "learnt", vectorised (see the module docstring); ``right_answers`` are
+        weighed (``answer_weight``)."""
         confident = as_float_array(p_known) >= self.p_known_threshold
-        evidence = (np.asarray(correct_count) >= self.min_correct) | np.asarray(
+        # A small tolerance: weights summed in floating point must reach a whole count.
+        evidence = (as_float_array(right_answers) >= self.min_correct - 1e-9) | np.asarray(
             credited, dtype=np.bool_
         )
         result: BoolArray = confident & evidence
         return result
 
-    def is_learnt(self, p_known: float, correct_count: int, credited: bool) -> bool:
-        return bool(self.learnt(p_known, correct_count, credited))
+    def is_learnt(self, p_known: float, right_answers: float, credited: bool) -> bool:
+        return bool(self.learnt(p_known, right_answers, credited))
 
     def describe(self) -> str:
         """The rule in plain words, as teachers and learners are shown it."""
         answers = "right answer" if self.min_correct == 1 else "right answers"
         return (
-            f"Mastered: at least {self.min_correct} {answers} on the skill and "
+            f"Mastered: at least {self.min_correct} {answers} on the skill (a right pick "
+            "among a few choices counts for less, as it can be a guess) and "
             f"{self.p_known_threshold:.0%} sure it is known, or credited by the placement test "
             "or by mastering a skill that builds on it. Needs review: mastered once, but "
             f"predicted recall has fallen below {self.min_retrievability:.0%}."
         )
+
+
+# A right answer to an item no one can guess (typed numbers and words) counts fully towards
+# ``min_correct``; the reference guess of such items, and the least any right answer counts.
+TYPED_GUESS = 0.05
+LEAST_WEIGHT = 0.25
+
+
+def answer_weight(guess_floor: npt.ArrayLike, slip: float = 0.1) -> FloatArray:
+    """How much one right answer counts towards ``min_correct``: the evidence it carries,
+    log((1 - slip) / guess), relative to a typed answer's, so a right pick among four choices
+    counts about half and three lucky guesses are not three right answers. Vectorised."""
+    guess = np.clip(as_float_array(guess_floor), TYPED_GUESS, 1.0 - slip - 1e-6)
+    ratio = np.log((1.0 - slip) / guess) / np.log((1.0 - slip) / TYPED_GUESS)
+    result: FloatArray = np.clip(ratio, LEAST_WEIGHT, 1.0)
+    return result
 
 
 def wheel_spinning(
@@ -130,7 +151,7 @@ def mastery_codes(
     retrievability: npt.ArrayLike,
     policy: MasteryPolicy | None = None,
     *,
-    correct_count: npt.ArrayLike,
+    right_answers: npt.ArrayLike,
     credited: npt.ArrayLike,
     prerequisite_columns: Sequence[Sequence[int]] | None = None,
 ) -> IntArray:
@@ -144,7 +165,7 @@ def mastery_codes(
     rules = policy or MasteryPolicy()
     recall = as_float_array(retrievability)
     is_credited = np.asarray(credited, dtype=np.bool_)
-    is_learnt_now = rules.learnt(p_known, correct_count, is_credited)
+    is_learnt_now = rules.learnt(p_known, right_answers, is_credited)
     started = (as_float_array(evidence_count) > 0) | is_credited
     remembered = np.isnan(recall) | (recall >= rules.min_retrievability)
     codes = np.where(is_learnt_now, np.where(remembered, MASTERED, NEEDS_REVIEW), LEARNING)
@@ -174,7 +195,7 @@ def assess_mastery(
     p_known: float,
     evidence_count: int,
     retrievability: float | None,
-    correct_count: int,
+    right_answers: float,
     credited: bool = False,
     policy: MasteryPolicy | None = None,
 ) -> MasteryEstimate:
@@ -188,7 +209,7 @@ def assess_mastery(
             [evidence_count],
             [recall],
             rules,
-            correct_count=[correct_count],
+            right_answers=[right_answers],
             credited=[credited],
         )[0]
     )

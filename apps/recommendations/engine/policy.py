@@ -21,17 +21,17 @@ attempts, so a skill that is not moving gives way to one that is.
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
-from apps.recommendations.engine.cat import select_next_item
 from apps.recommendations.engine.course import CourseSnapshot, SkillNode
-from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import prerequisites_met
+from apps.recommendations.engine.success import SkillEvidence, item_success
 
-TOP_K_ITEMS = 3  # randomesque: vary between the few most informative items
+TOP_K_ITEMS = 3  # randomesque: vary between the few items nearest the target chance
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,9 @@ class SkillStatus:
     mastered_at: datetime | None = None
     review_due_at: datetime | None = None
     retrievability: float | None = None
-    correct_count: int = 0
+    right_answers: float = 0.0  # weighed (engine.mastery.answer_weight)
     credited: bool = False
+    model_state: Mapping[str, Any] | None = None  # the next-answer predictor's (JSON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,6 @@ class LearnerView:
     theta: float
     now: datetime
     lesson_read_at: Mapping[int, datetime] = field(default_factory=dict)  # latest reading
-    recent_answered_at: Sequence[datetime] = ()  # aligned with recent_item_ids, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,7 @@ class Recommendation:
     lesson_id: int | None
     reason: str
     expected_gain: float = 0.0
+    p_correct: float | None = None  # the chance of answering the item right (engine.success)
 
 
 def _status(view: LearnerView, skill: SkillNode) -> SkillStatus:
@@ -89,31 +90,33 @@ def days_ago(then: datetime, now: datetime) -> str:
     return "yesterday" if days == 1 else f"{days} days ago"
 
 
+def success_chance(snapshot: CourseSnapshot, view: LearnerView, item_id: int) -> float:
+    """The learner's chance of answering this item right now (``engine.success``)."""
+    evidence = {
+        skill_id: SkillEvidence(status.p_known, status.model_state)
+        for skill_id, status in view.skills.items()
+    }
+    return item_success(snapshot, snapshot.items[item_id], evidence, theta=view.theta, at=view.now)
+
+
 def choose_item(
     snapshot: CourseSnapshot, skill: SkillNode, view: LearnerView, rng: random.Random
 ) -> int | None:
-    """An item near the learner's ability, not among their recent answers (if avoidable):
-    the CAT's maximum-information selection with randomesque exposure control."""
+    """An item whose predicted chance of a right answer is nearest the course's target
+    (desirable difficulty: hard enough to learn from, easy enough to keep going), not among
+    the learner's recent answers (if avoidable); randomesque among the nearest few."""
     if not skill.item_ids:
         return None
     recent = list(view.recent_item_ids[: snapshot.policy.recent_items])
-    candidates = skill.item_ids
-    seen = [index for index, item_id in enumerate(candidates) if item_id in recent]
-    if len(seen) == len(candidates):  # everything was seen recently: the one seen longest ago
-        return max(candidates, key=recent.index)
-    items = [snapshot.items[item_id] for item_id in candidates]
-    bank = ItemBank.from_arrays(
-        a=[item.a for item in items], b=[item.b for item in items], c=[item.c for item in items]
-    )
-    chosen = select_next_item(
-        items=bank,
-        theta=view.theta,
-        administered=seen,
-        rng=np.random.default_rng(rng.getrandbits(64)),
-        randomesque_k=TOP_K_ITEMS,
-    )
-    assert chosen is not None  # at least one candidate was not seen
-    return candidates[chosen]
+    candidates = [item_id for item_id in skill.item_ids if item_id not in recent]
+    if not candidates:  # everything was seen recently: the one seen longest ago
+        return max(skill.item_ids, key=recent.index)
+    target = snapshot.policy.target_success
+    distance = {
+        item_id: abs(success_chance(snapshot, view, item_id) - target) for item_id in candidates
+    }
+    nearest = sorted(candidates, key=lambda item_id: (distance[item_id], item_id))
+    return rng.choice(nearest[:TOP_K_ITEMS])
 
 
 def is_learnt(snapshot: CourseSnapshot, view: LearnerView, skill_id: int) -> bool:
@@ -121,7 +124,7 @@ def is_learnt(snapshot: CourseSnapshot, view: LearnerView, skill_id: int) -> boo
     status = view.skills.get(skill_id)
     if status is None:
         return False
-    return snapshot.policy.is_learnt(status.p_known, status.correct_count, status.credited)
+    return snapshot.policy.is_learnt(status.p_known, status.right_answers, status.credited)
 
 
 def due_reviews(snapshot: CourseSnapshot, view: LearnerView) -> list[tuple[SkillNode, SkillStatus]]:
@@ -171,16 +174,12 @@ def frontier(
 class SkillHistory:
     """What the recent answers say about one skill."""
 
-    run: int  # answers in a row on it, newest first (since its lesson was last read)
+    run: int  # answers in a row on it, newest first
     since: int  # answers on other things since it was last practised (window size if never)
 
 
 def skill_history(snapshot: CourseSnapshot, view: LearnerView, skill: SkillNode) -> SkillHistory:
     recent = view.recent_item_ids
-    read_at = max(
-        (view.lesson_read_at[i] for i in skill.lesson_ids if i in view.lesson_read_at),
-        default=None,
-    )
     run = 0
     since = len(recent)
     for position, item_id in enumerate(recent):
@@ -188,14 +187,8 @@ def skill_history(snapshot: CourseSnapshot, view: LearnerView, skill: SkillNode)
         on_skill = item is not None and skill.id in item.skill_ids
         if on_skill and since == len(recent):
             since = position
-        if not on_skill or run < position:
-            continue
-        answered_at = (
-            view.recent_answered_at[position] if position < len(view.recent_answered_at) else None
-        )
-        if read_at is not None and answered_at is not None and answered_at <= read_at:
-            continue  # read the lesson again after this answer: the run starts afresh
-        run += 1
+        if on_skill and run == position:
+            run += 1  # reading its lesson in between neither ends nor extends the run
     return SkillHistory(run=run, since=since)
 
 
@@ -278,7 +271,7 @@ class _Planner:
                 secure = (
                     is_learnt(self.snapshot, self.view, prerequisite_id)
                     and recall >= policy.min_retrievability
-                    and status.correct_count >= policy.min_correct_answers
+                    and status.right_answers >= policy.min_correct_answers
                 )
                 if prerequisite.item_ids and not secure and not self.too_long(prerequisite):
                     candidates.append((depth, min(status.p_known, recall), prerequisite))
@@ -338,7 +331,10 @@ def rank_recommendations(
     ranked = _step_away(plan, paused, resting, ranked)
     if not ranked:
         ranked.append(_complete(snapshot, view, rng))
-    return ranked[:limit]
+    return [
+        replace(r, p_correct=success_chance(snapshot, view, r.item_id)) if r.item_id else r
+        for r in ranked[:limit]
+    ]
 
 
 def _step_away(

@@ -9,12 +9,13 @@ cached snapshot).
 """
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -27,12 +28,17 @@ from apps.recommendations import metrics
 from apps.recommendations.activity import activity_view
 from apps.recommendations.api.serializers import AnswerFeedbackOutputSerializer
 from apps.recommendations.engine.ability import estimate_eap
-from apps.recommendations.engine.bkt import BktPosterior, bkt_update_posterior
+from apps.recommendations.engine.bkt import (
+    BktPosterior,
+    bkt_update_posterior,
+    with_guess_floor,
+)
 from apps.recommendations.engine.course import CourseSnapshot, ItemNode
 from apps.recommendations.engine.irt import ItemBank
-from apps.recommendations.engine.mastery import wheel_spinning
+from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import rating_from_response, review
 from apps.recommendations.engine.policy import next_activity
+from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
 from apps.recommendations.learner_state import learner_view
 from apps.recommendations.models import (
     AnswerReceipt,
@@ -58,6 +64,7 @@ MASTERY_FIELDS = [
     "p_known",
     "attempts",
     "correct_count",
+    "right_answers",
     "last_practised_at",
     "mastered_at",
     "memory_state",
@@ -65,6 +72,7 @@ MASTERY_FIELDS = [
     "wheel_spinning",
     "attempts_since_mastery",
     "credited_by",
+    "model_state",
     "updated_at",
 ]
 CLIENT_ID_IN_USE = "That client_id is already in use."
@@ -120,7 +128,15 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
         row.skill_id: row
         for row in SkillMastery.objects.filter(learner=learner, course_id=item.course_id)
     }
-    response = _store_response(submission, attempt, graded)
+    # Predicted before the answer is seen: the nightly run scores these (model quality).
+    predicted = item_success(
+        snapshot,
+        node,
+        {skill_id: SkillEvidence(row.p_known, row.model_state) for skill_id, row in rows.items()},
+        theta=ability.theta,
+        at=now,
+    )
+    response = _store_response(submission, attempt, graded, predicted)
     changed = _update_skills(
         learner=learner, snapshot=snapshot, node=node, rows=rows, correct=graded.correct, now=now
     )
@@ -191,7 +207,7 @@ def _row_change(
         after=row.p_known,
         attempts=row.attempts,
         learnt_before=was_learnt,
-        learnt_after=snapshot.policy.is_learnt(row.p_known, row.correct_count, row.credited),
+        learnt_after=snapshot.policy.is_learnt(row.p_known, row.right_answers, row.credited),
     )
 
 
@@ -276,7 +292,7 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
 
 
 def _store_response(
-    submission: _Submission, attempt: Attempt | None, graded: Grade
+    submission: _Submission, attempt: Attempt | None, graded: Grade, predicted: float
 ) -> ItemResponse:
     return ItemResponse.objects.create(
         client_id=submission.client_id,
@@ -287,6 +303,7 @@ def _store_response(
         correct=graded.correct,
         score=graded.score,
         time_taken_ms=submission.time_taken_ms,
+        predicted_correct=predicted,
         created_at=submission.now,
     )
 
@@ -315,16 +332,23 @@ def _update_skills(
             p_known=skill.params.prior,
         )
         before = row.p_known
-        was_learnt = policy.is_learnt(before, row.correct_count, row.credited)
-        posterior = bkt_update_posterior(skill.params, BktPosterior(before, row.attempts), correct)
+        was_learnt = policy.is_learnt(before, row.right_answers, row.credited)
+        params = with_guess_floor(skill.params, node.guess_floor)
+        posterior = bkt_update_posterior(params, BktPosterior(before, row.attempts), correct)
         memory = review(row.memory_state, rating=rating, reviewed_at=now, scheduler=scheduler)
         row.p_known = posterior.p_known
         row.attempts += 1
         row.correct_count += int(correct)
+        if correct:
+            row.right_answers += float(answer_weight(node.guess_floor))
         row.last_practised_at = now
         row.memory_state, row.review_due_at = memory.card_state, memory.due
+        if snapshot.learner_model is not None:
+            row.model_state = model_state_after(
+                snapshot.learner_model, skill_id, row.model_state, correct=correct, at=now
+            )
         if row.mastered_at is None and policy.is_learnt(
-            row.p_known, row.correct_count, row.credited
+            row.p_known, row.right_answers, row.credited
         ):
             row.mastered_at = now
         if row.mastered_at is None:
@@ -351,7 +375,7 @@ def _credit_prerequisites(
     policy = snapshot.policy
     credited: dict[int, SkillMastery] = {}
     for source in changed:
-        if not policy.is_learnt(source.p_known, source.correct_count, source.credited):
+        if not policy.is_learnt(source.p_known, source.right_answers, source.credited):
             continue
         for skill_id in snapshot.ancestors(source.skill_id):
             row = rows.get(skill_id) or SkillMastery(
@@ -361,7 +385,7 @@ def _credit_prerequisites(
                 p_known=snapshot.skills[skill_id].params.prior,
             )
             if skill_id in credited or policy.is_learnt(
-                row.p_known, row.correct_count, row.credited
+                row.p_known, row.right_answers, row.credited
             ):
                 continue
             row.p_known = max(row.p_known, policy.mastery_threshold)
@@ -459,18 +483,25 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
     course = response.item.course
     snapshot = course_snapshot(course)
     changes = list(MasteryChange.objects.filter(response=response).order_by("id"))
-    # The skill's attempts and right answers as they stood after this answer.
-    counts = {
-        skill_id: (n, right)
-        for skill_id, n, right in MasteryChange.objects.filter(
-            learner=learner,
-            skill_id__in=[change.skill_id for change in changes],
-            response_id__lte=response.pk,
-        )
-        .values("skill_id")
-        .annotate(n=Count("id"), right=Count("id", filter=Q(response__correct=True)))
-        .values_list("skill_id", "n", "right")
-    }
+    # The skill's attempts and weighed right answers as they stood after this answer.
+    history = MasteryChange.objects.filter(
+        learner=learner,
+        skill_id__in=[change.skill_id for change in changes],
+        response_id__lte=response.pk,
+    ).values_list("skill_id", "response__item_id", "response__correct")
+    attempts: Counter[int] = Counter()
+    right: dict[int, float] = {}
+    for skill_id, item_id, was_right in history:
+        attempts[skill_id] += 1
+        node = snapshot.items.get(item_id)
+        if was_right:
+            weight = float(answer_weight(node.guess_floor if node else 0.0))
+            right[skill_id] = right.get(skill_id, 0.0) + weight
+    this_weight = (
+        float(answer_weight(snapshot.items[response.item_id].guess_floor))
+        if (response.item_id in snapshot.items)
+        else 1.0
+    )
     credited = {
         row.skill_id
         for row in SkillMastery.objects.filter(
@@ -491,14 +522,14 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
                 change.skill_id,
                 before=change.p_before,
                 after=change.p_after,
-                attempts=counts[change.skill_id][0],
+                attempts=attempts[change.skill_id],
                 learnt_before=policy.is_learnt(
                     change.p_before,
-                    counts[change.skill_id][1] - int(response.correct),
+                    right.get(change.skill_id, 0.0) - this_weight * int(response.correct),
                     change.skill_id in credited,
                 ),
                 learnt_after=policy.is_learnt(
-                    change.p_after, counts[change.skill_id][1], change.skill_id in credited
+                    change.p_after, right.get(change.skill_id, 0.0), change.skill_id in credited
                 ),
             )
             for change in changes

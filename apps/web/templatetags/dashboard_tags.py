@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.recommendations.results import chance_words as _chance_words
 from apps.web.charts import STATE_LABELS, STATE_SYMBOLS
 
 register = template.Library()
@@ -31,6 +32,11 @@ def state_label(state: str) -> str:
 @register.filter
 def state_symbol(state: str) -> str:
     return STATE_SYMBOLS.get(state, "")
+
+
+@register.filter
+def chance_words(p_correct: float | None) -> str:
+    return _chance_words(p_correct)
 
 
 @register.filter
