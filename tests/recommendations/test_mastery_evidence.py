@@ -10,7 +10,7 @@ from apps.recommendations.recalculation.rebuild import learner_state_rebuild
 from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.answers import answer_submit
 from tests.accounts.factories import LearnerFactory
-from tests.recommendations.builders import chain_course
+from tests.recommendations.builders import chain_course, choice_item
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,8 @@ def test_mastering_a_skill_credits_everything_it_builds_on():
     assert body["mastery"][0]["mastered_now"]
     rows = {row.skill.slug: row for row in SkillMastery.objects.filter(learner=learner)}
     assert rows["s1"].credited_by.slug == rows["s2"].credited_by.slug == "s3"
-    assert rows["s1"].attempts == 0 and rows["s1"].p_known >= 0.95
+    assert rows["s1"].attempts == 0
+    assert rows["s1"].p_known >= 0.95
     assert states(learner, course) == {"s1": "mastered", "s2": "mastered", "s3": "mastered"}
     # The nightly rebuild keeps credits: the skills' own log does not hold that evidence.
     learner_state_rebuild(course=course)
@@ -86,3 +87,25 @@ def test_the_rebuild_counts_right_answers_before_setting_mastered_at():
     rebuilt = SkillMastery.objects.get(learner=learner)
     assert rebuilt.mastered_at == live.mastered_at is not None
     assert (rebuilt.attempts, rebuilt.correct_count) == (3, 3)
+
+
+def test_right_picks_among_choices_count_less_and_the_rebuild_agrees_with_the_answer_path():
+    course = chain_course(skills=1, items_per_skill=0)
+    for k in range(8):
+        choice_item(
+            course, f"pick-{k}", ("s1",), b=0.0
+        )  # two choices: a guess is right half the time
+    learner = LearnerFactory()
+    shown = []
+    for k in range(8):
+        body = answer(learner, course, f"pick-{k}", "a").body
+        shown.append(body["mastery"][0]["mastered"])
+    live = SkillMastery.objects.get(learner=learner)
+    assert live.correct_count == 8
+    assert live.right_answers == pytest.approx(8 * 0.25)  # the least a right answer counts
+    assert not any(shown[:7])  # three lucky picks are not three right answers
+    learner_state_rebuild(course=course)
+    rebuilt = SkillMastery.objects.get(learner=learner)
+    assert rebuilt.p_known == pytest.approx(live.p_known, abs=1e-9)
+    assert rebuilt.right_answers == pytest.approx(live.right_answers)
+    assert rebuilt.mastered_at == live.mastered_at

@@ -77,6 +77,7 @@ def test_a_full_run_refits_calibrates_rebuilds_and_publishes(course):
         "load",
         "bkt_fit",
         "irt_calibration",
+        "learner_model",
         "replay",
         "write",
         "publish",

@@ -110,12 +110,18 @@ def _unit(value: float) -> float:
 GUESS_MARGIN = 0.05
 
 
-def item_guess_floor(c: float, n_choices: int = 0) -> float:
-    """The chance of getting an item right by guessing: its IRT c, and for a choice item at
+def item_guess_floors(c: npt.ArrayLike, n_choices: npt.ArrayLike) -> FloatArray:
+    """The chance of getting each item right by guessing: its IRT c, and for a choice item at
     least one in its number of choices (a guesser picks one; "select all" items included, since
-    a guesser who knows part of the pattern does better than 1 / (2^n - 1))."""
-    floor = max(float(c), 1.0 / n_choices if n_choices > 0 else 0.0)
-    return min(max(floor, 0.0), 1.0)
+    a guesser who knows part of the pattern does better than 1 / (2^n - 1)). Vectorised."""
+    choices = np.asarray(n_choices, dtype=np.float64)
+    pick = np.divide(1.0, choices, out=np.zeros_like(choices), where=choices > 0)
+    result: FloatArray = np.clip(np.maximum(as_float_array(c), pick), 0.0, 1.0)
+    return result
+
+
+def item_guess_floor(c: float, n_choices: int = 0) -> float:
+    return float(item_guess_floors([c], [n_choices])[0])
 
 
 def with_guess_floor(params: BktParams, floor: float) -> BktParams:

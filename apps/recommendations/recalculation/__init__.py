@@ -4,6 +4,8 @@
 - ``course``: one course's recalculation, phase by phase (what the Celery task calls)
 - ``log``: the course structure and its response log read into arrays
 - ``fit``: BKT refit and IRT recalibration, stored as new parameter versions
+- ``learner_model``: the next-answer predictor's refit (a new LearnerModelFit version) and the
+  per-(learner, skill) states it gives, which the rebuild writes
 - ``ability``: EAP abilities from the whole log
 - ``rebuild``: mastery, memory and ability of learners recomputed from the log
 - ``mastery_history``: per-answer mastery changes replayed from the log

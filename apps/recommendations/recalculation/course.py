@@ -6,11 +6,14 @@ Phases, each timed and counted in the run:
    watermark (every skill with `full`) from their whole log; new active versions.
 3. irt_calibration: calibration of the course's items (a and b; each item's authored guessing
    held fixed) when it has new responses.
-4. replay + write: rebuild the learners affected (new answers, or answers to a refitted skill or
-   a recalibrated item) with the new parameters, then write them in batches.
-5. publish: bump the course's content_version so the hot path's cached snapshot picks up
-   the new parameters.
-6. quality: log-loss, AUC and calibration of the live model's recent predictions
+4. learner_model: refit the next-answer predictor on the whole log when there are new
+   responses (or `full`) and enough of them; a new active version (`learner_model`).
+5. replay + write: rebuild the learners affected (new answers, or answers to a refitted skill or
+   a recalibrated item; every learner after a learner-model refit, whose states it relabels)
+   with the new parameters, then write them in batches.
+6. publish: bump the course's content_version so the hot path's cached snapshot picks up
+   the new parameters (BKT, items, the learner model: the snapshot reads the active fit).
+7. quality: log-loss, AUC and calibration of the live model's recent predictions
    (`quality.model_quality_record`), one report per course and run.
 The course's work is idempotent: a redelivered or retried task repeats nothing it recorded.
 """
@@ -30,6 +33,10 @@ from apps.recommendations.recalculation.fit import (
     IrtRecalibration,
     bkt_refit,
     irt_recalibrate,
+)
+from apps.recommendations.recalculation.learner_model import (
+    LearnerModelRefit,
+    learner_model_refit,
 )
 from apps.recommendations.recalculation.log import (
     CourseResponses,
@@ -57,7 +64,16 @@ __all__ = [
     "recalculation_start",
 ]
 
-PHASES = ("load", "bkt_fit", "irt_calibration", "replay", "write", "publish", "quality")
+PHASES = (
+    "load",
+    "bkt_fit",
+    "irt_calibration",
+    "learner_model",
+    "replay",
+    "write",
+    "publish",
+    "quality",
+)
 Progress = Callable[[str], None]
 
 
@@ -89,7 +105,10 @@ def _affected_learners(
     since: int,
     refitted: IntArray,
     changed_items: IntArray,
+    everyone: bool,
 ) -> IntArray:
+    if everyone:
+        return np.unique(responses.learner_id)
     touches_refit = np.array(
         [bool(set(tags) & set(refitted.tolist())) for tags in structure.skills_of_item],
         dtype=np.bool_,
@@ -148,22 +167,32 @@ def _recalculate(
     responses = course_responses_load(structure=structure)
     clock.lap("load")
     fitted = _fit(structure, responses, since, full, run_id, clock)
+    model: LearnerModelRefit | None = None
     try:
+        model = learner_model_refit(
+            structure=fitted.structure,
+            responses=responses,
+            run_id=run_id,
+            refit=full or bool(np.any(responses.response_id > since)),
+        )
+        clock.lap("learner_model")
+        structure = fitted.structure.with_learner_model(model.params)
         learners = _affected_learners(
-            fitted.structure, responses, since, fitted.refit.fitted, fitted.changed_items
+            structure, responses, since, fitted.refit.fitted, fitted.changed_items, model.fitted
         )
         states = learner_states_compute(
-            structure=fitted.structure, responses=responses.for_learners(learners)
+            structure=structure, responses=responses.for_learners(learners)
         )
         clock.lap("replay")
         written = learner_states_write(
-            structure=fitted.structure, states=states, log_max_id=responses.max_id
+            structure=structure, states=states, log_max_id=responses.max_id
         )
         clock.lap("write")
     finally:
-        # Stored parameters must reach the hot path even if the rebuild failed: the snapshot
+        # Stored parameters must reach the hot path even if a later phase failed: the snapshot
         # is keyed by content_version and would otherwise serve the old ones.
-        if fitted.changed:
+        published = fitted.changed or (model is not None and model.fitted)
+        if published:
             course_touch(course=course)
     clock.lap("publish")
     quality = model_quality_record(course_id=course.pk, run_id=run_id)
@@ -175,12 +204,13 @@ def _recalculate(
         "items": structure.n_items,
         **fitted.refit.counts,
         **(fitted.irt.counts if fitted.irt is not None else {}),
+        **model.counts,
         "learners_affected": written.learners,
         "learners_rebuilt": written.learners_written,
         "learners_skipped_busy": written.learners_skipped,
         "masteries_written": written.masteries_written,
         "abilities_written": written.abilities_written,
-        "content_version_bumped": int(fitted.changed),
+        "content_version_bumped": int(published),
         "quality_predictions": quality.n_predictions,
     }
     return CourseOutcome(slug=course.slug, counts=counts, timings=clock.timings)

@@ -10,18 +10,19 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import connection
-from django.db.models import CharField, Expression, F, Func
+from django.db.models import CharField, Count, Expression, F, Func
 from django.db.models.functions import Cast
 
 from apps.assessments.models import ItemResponse
-from apps.curriculum.models import Item, ItemSkill, Skill
+from apps.curriculum.models import Choice, Item, ItemSkill, Skill
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
-from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt import BktParams, item_guess_floors
 from apps.recommendations.engine.course import DEFAULT_BKT, PolicyValues
+from apps.recommendations.engine.learner_model import LearnerModelParams
 from apps.recommendations.engine.sequences import ResponseLog, log_from_item_responses
 from apps.recommendations.models import SkillParameters
 from apps.recommendations.recalculation.sql import datetimes_to_microseconds, read_chunks
-from apps.recommendations.snapshot import policy_values
+from apps.recommendations.snapshot import active_learner_model, policy_values
 
 # Learner ids per `IN (...)` list: far below SQLite's 32766 host parameters, and short
 # transactions when writing.
@@ -44,6 +45,16 @@ class CourseStructure:
     params: tuple[BktParams, ...]  # skill code -> active parameters, DEFAULT_BKT until fitted
     fitted: BoolArray  # skill code -> has active fitted parameters
     policy: PolicyValues
+    # The active next-answer predictor (``snapshot.active_learner_model``); None before a fit.
+    learner_model: LearnerModelParams | None = None
+    item_choices: IntArray | None = None  # item code -> number of choices (0: typed answer)
+
+    @property
+    def item_guess_floor(self) -> FloatArray:
+        """item code -> chance of a right answer by guessing (``bkt.item_guess_floors``), as
+        the answer path's ``ItemNode.guess_floor``."""
+        choices = np.zeros(self.n_items) if self.item_choices is None else self.item_choices
+        return item_guess_floors(self.item_c, choices)
 
     @property
     def n_skills(self) -> int:
@@ -63,9 +74,12 @@ class CourseStructure:
     def with_items(self, a: FloatArray, b: FloatArray, c: FloatArray) -> "CourseStructure":
         return replace(self, item_a=a, item_b=b, item_c=c)
 
+    def with_learner_model(self, params: LearnerModelParams | None) -> "CourseStructure":
+        return replace(self, learner_model=params)
+
 
 def course_structure_load(*, course_id: int) -> CourseStructure:
-    """Five queries, whatever the size of the course."""
+    """Six queries, whatever the size of the course."""
     skills = list(
         Skill.objects.filter(course_id=course_id).order_by("id").values_list("id", "slug")
     )
@@ -100,7 +114,19 @@ def course_structure_load(*, course_id: int) -> CourseStructure:
         params=tuple(active.get(int(skill_id), DEFAULT_BKT) for skill_id in skill_ids),
         fitted=np.array([int(skill_id) in active for skill_id in skill_ids], dtype=np.bool_),
         policy=policy_values(course_id),
+        learner_model=active_learner_model(course_id),
+        item_choices=_choice_counts(course_id, item_ids),
     )
+
+
+def _choice_counts(course_id: int, item_ids: IntArray) -> IntArray:
+    counts = dict(
+        Choice.objects.filter(item__course_id=course_id)
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+    return np.array([counts.get(int(i), 0) for i in item_ids], dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False, slots=True)

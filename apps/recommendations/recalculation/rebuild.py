@@ -4,7 +4,9 @@ Mastery: every (learner, skill) sequence is replayed through the skill's paramet
 one vectorised pass (`replay_bkt`), which gives what the hot path's answer-by-answer updates give
 for the same responses and parameters; attempts, correct answers, when it was first mastered and
 the wheel-spinning flag follow from the same rows. Ability: the exact EAP over every response
-with the items' current parameters (see `recalculation_ability`).
+with the items' current parameters (see `recalculation_ability`). The predictor's `model_state`:
+the same rows through the course's active learner model (`learner_model.model_states`); None
+while there is none (a state means nothing apart from the fit it was filtered with).
 
 Kept as they are: the FSRS memory card (it records when reviews happened, which a refit does not
 change), and the p_known / mastered_at of skills seeded by a placement test (the seed is
@@ -33,11 +35,16 @@ from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
-from apps.recommendations.engine.mastery import MasteryPolicy, wheel_spinning
+from apps.recommendations.engine.mastery import MasteryPolicy, answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import CardState, rating_from_response
 from apps.recommendations.engine.sequences import sequence_ids
 from apps.recommendations.models import LearnerAbility, SkillMastery
 from apps.recommendations.recalculation.ability import eap_from_responses
+from apps.recommendations.recalculation.learner_model import (
+    ModelStates,
+    answer_log_of,
+    model_states,
+)
 from apps.recommendations.recalculation.log import (
     LEARNER_BATCH,
     CourseResponses,
@@ -57,6 +64,8 @@ MASTERY_FIELDS = [
     "mastered_at",
     "wheel_spinning",
     "updated_at",
+    "model_state",
+    "right_answers",
 ]
 MASTERY_INSERT = [
     "learner",
@@ -71,6 +80,8 @@ MASTERY_INSERT = [
     "seeded_by_placement",
     "wheel_spinning",
     "updated_at",
+    "model_state",
+    "right_answers",
 ]
 MEMORY_FIELDS = ["memory_state", "review_due_at"]
 ABILITY_FIELDS = ["theta", "standard_error", "n_responses", "updated_at"]
@@ -90,10 +101,12 @@ class LearnerStates:
     p_known: FloatArray
     attempts: IntArray
     correct_count: IntArray
+    right_answers: FloatArray  # weighed (engine.mastery.answer_weight)
     attempts_since_mastery: IntArray
     last_us: IntArray
     mastered_us: IntArray  # NOT_MASTERED when the replay never reached the threshold
     memory: list[tuple[CardState, datetime]] | None  # [sequence] card and due date
+    model: ModelStates | None  # [sequence] the learner model's state; None without a model
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,19 +142,18 @@ def _first_crossing(
     order: IntArray,
     starts: IntArray,
     ends: IntArray,
-    correct: BoolArray,
+    right: FloatArray,
     policy: MasteryPolicy,
 ) -> IntArray:
     """Per sequence, the position of the answer after which the skill was first learnt (that
-    answer's time is mastered_at), or the sequence's length if it never was. ``correct`` is in
-    ``order``. Credits are not in the log: the rows that hold them are kept as they are."""
+    answer's time is mastered_at), or the sequence's length if it never was. ``right`` (each
+    answer's weighed right-answer evidence) is in ``order``. Credits are not in the log: the
+    rows that hold them are kept as they are."""
     size = len(order)
     p_after = posterior_after_each(replay, order, ends)
     position = np.arange(size) - np.repeat(starts, ends - starts)
-    right = correct.astype(np.int64)
-    right_so_far = np.cumsum(right) - np.repeat(
-        np.cumsum(right)[starts] - right[starts], ends - starts
-    )
+    total = np.cumsum(right)
+    right_so_far = total - np.repeat(total[starts] - right[starts], ends - starts)
     crossed = np.where(policy.learnt(p_after, right_so_far, False), position, size)
     first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
     return np.minimum(first, ends - starts)
@@ -152,12 +164,19 @@ def learner_states_compute(
 ) -> LearnerStates:
     """Every learner's state in the course from `responses` (all of those learners' answers)."""
     log, response_of_row, learner_ids = responses.skill_log(structure)
-    replay = replay_bkt(log, structure.params)
+    floor = structure.item_guess_floor[responses.item_code[response_of_row]]
+    replay = replay_bkt(log, structure.params, guess_floor=floor)
+    model = None
+    if structure.learner_model is not None and log.size:
+        # The same rows and codes as `log`: its sequences are numbered as the BKT replay's.
+        answers = answer_log_of(structure, responses, log, response_of_row)
+        model = model_states(structure.learner_model, answers)
     sequence_of_row, seq_skill = sequence_ids(log.learner, log.skill)
     order, starts, ends = sequence_runs(sequence_of_row)
     attempts = (ends - starts).astype(np.int64)
     correct = log.correct[order]
-    first = _first_crossing(replay, order, starts, ends, correct, structure.policy.mastery)
+    right = np.where(correct, answer_weight(floor[order]), 0.0)
+    first = _first_crossing(replay, order, starts, ends, right, structure.policy.mastery)
     mastered = first < attempts
     created = responses.created_us[response_of_row][order]
     _, learner_code = responses.learner_codes()
@@ -182,12 +201,14 @@ def learner_states_compute(
         correct_count=(
             np.add.reduceat(correct.astype(np.int64), starts) if log.size else attempts.copy()
         ),
+        right_answers=np.add.reduceat(right, starts) if log.size else np.zeros(len(starts)),
         attempts_since_mastery=first,
         last_us=created[ends - 1],
         mastered_us=np.where(
             mastered, created[starts + np.where(mastered, first, 0)], NOT_MASTERED
         ),
         memory=_replay_memory(structure, starts, ends, correct, created) if replay_memory else None,
+        model=model,
     )
 
 
@@ -235,6 +256,8 @@ def _mastery_rows(
             False,  # seeded_by_placement: only for rows this creates; never updated here
             False,  # wheel_spinning, set by _keep_credits
             now,
+            None if states.model is None else states.model.as_json(index),
+            float(states.right_answers[index]),
         ]
         if states.memory is not None:
             row.extend(states.memory[index])
