@@ -23,7 +23,7 @@ def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillSt
         last_practised_at=row.last_practised_at,
         mastered_at=row.mastered_at,
         review_due_at=row.review_due_at,
-        right_answers=row.right_answers,
+        right_streak=row.right_streak,
         credited=row.credited,
         model_state=row.model_state,
         retrievability=(

@@ -40,7 +40,7 @@ class MasteryLike(Protocol):
     @property
     def seeded_by_placement(self) -> bool: ...
     @property
-    def right_answers(self) -> float: ...
+    def right_streak(self) -> float: ...
     @property
     def credited(self) -> bool: ...
 
@@ -57,7 +57,7 @@ class MasteryRow(NamedTuple):
     last_practised_at: datetime | None
     memory_state: Any
     seeded_by_placement: bool
-    right_answers: float
+    right_streak: float
     credited_by_id: int | None
 
     @property
@@ -106,17 +106,17 @@ def classify_many(
                 continue
             # A credit is evidence too, though no item of the skill was answered.
             evidence[i, j] = row.attempts + int(row.credited)
-            p[i, j], correct[i, j], credited[i, j] = row.p_known, row.right_answers, row.credited
+            p[i, j], correct[i, j], credited[i, j] = row.p_known, row.right_streak, row.credited
             # Recall only tells mastered from needs-review, so when the skill is not learnt it
             # is not worth its FSRS call.
-            if row.memory_state and policy.is_learnt(row.p_known, row.right_answers, row.credited):
+            if row.memory_state and policy.is_learnt(row.p_known, row.right_streak, row.credited):
                 recall[i, j] = retrievability(row.memory_state, at=now, scheduler=scheduler)
     codes = mastery_codes(
         p,
         evidence,
         recall,
         policy,
-        right_answers=correct,
+        right_streak=correct,
         credited=credited,
         prerequisite_columns=snapshot.prerequisite_columns(),
     )

@@ -135,10 +135,10 @@ class SkillMastery(models.Model):
     p_known = models.FloatField()
     attempts = models.PositiveIntegerField(default=0)
     correct_count = models.PositiveIntegerField(default=0)
-    right_answers = models.FloatField(
+    right_streak = models.FloatField(
         default=0.0,
         db_default=0.0,  # bulk SQL writers that predate the field leave it out
-        help_text="Right answers weighed by how hard each item is to guess "
+        help_text="Right answers in a row, each weighed by how hard its item is to guess "
         "(engine.mastery.answer_weight): the evidence the mastery rule counts.",
     )
     attempts_since_mastery = models.PositiveIntegerField(default=0)

@@ -124,7 +124,7 @@ def test_due_review_responses_match_the_schema(learner, course, checker):
             p_known=0.99,
             attempts=6,
             correct_count=6,
-            right_answers=6,
+            right_streak=6,
             last_practised_at=long_ago,
             mastered_at=long_ago,
             review_due_at=timezone.now() - timedelta(hours=1),

@@ -44,7 +44,7 @@ def test_batch_states_match_the_per_learner_selector(klass):
         p_known=0.99,
         attempts=6,
         correct_count=6,
-        right_answers=6,
+        right_streak=6,
         last_practised_at=faded,
         mastered_at=faded,
         memory_state=review(
@@ -90,7 +90,7 @@ def test_heatmap_flags_skills_most_of_the_class_started_but_has_not_mastered(kla
             p_known=p,
             attempts=5,
             correct_count=5 if p > 0.95 else 2,
-            right_answers=5 if p > 0.95 else 2,
+            right_streak=5 if p > 0.95 else 2,
             mastered_at=timezone.now() if p > 0.95 else None,
         )
     heatmap = class_heatmap(classroom=klass.classroom, course=klass.course)

@@ -26,7 +26,7 @@ def _mastery(learner, course, slug, p, attempts, wheel_spinning=False):  # type:
         p_known=p,
         attempts=attempts,
         correct_count=attempts if p >= 0.95 else attempts // 2,
-        right_answers=attempts if p >= 0.95 else attempts // 2,
+        right_streak=attempts if p >= 0.95 else attempts // 2,
         last_practised_at=now,
         mastered_at=now if p >= 0.95 else None,
         wheel_spinning=wheel_spinning,

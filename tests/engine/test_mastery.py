@@ -29,7 +29,7 @@ def test_state_combines_bkt_and_retrievability(
     p_known: float, evidence: int, recall: float | None, state: MasteryState
 ) -> None:
     estimate = assess_mastery(
-        p_known=p_known, evidence_count=evidence, retrievability=recall, right_answers=evidence
+        p_known=p_known, evidence_count=evidence, retrievability=recall, right_streak=evidence
     )
     assert estimate.state == state
     assert estimate.evidence_count == evidence
@@ -55,13 +55,13 @@ def test_vectorised_codes_agree_with_the_scalar_form() -> None:
     p = np.array([0.2, 0.95, 0.95, 0.5])
     evidence = np.array([0, 3, 3, 8])
     recall = np.array([np.nan, 0.9, 0.3, 0.99])
-    codes = mastery_codes(p, evidence, recall, policy, right_answers=evidence, credited=False)
+    codes = mastery_codes(p, evidence, recall, policy, right_streak=evidence, credited=False)
     scalar = [
         assess_mastery(
             p_known=float(p[i]),
             evidence_count=int(evidence[i]),
             retrievability=None if np.isnan(recall[i]) else float(recall[i]),
-            right_answers=int(evidence[i]),
+            right_streak=int(evidence[i]),
             policy=policy,
         ).state
         for i in range(4)
@@ -70,20 +70,20 @@ def test_vectorised_codes_agree_with_the_scalar_form() -> None:
     assert scalar == ["not_started", "mastered", "needs_review", "learning"]
 
 
-def test_mastery_needs_enough_right_answers_or_a_credit() -> None:
+def test_mastery_needs_enough_right_streak_or_a_credit() -> None:
     """One lucky answer on a skill with a high prior is not mastery; a credit is evidence."""
     policy = MasteryPolicy(p_known_threshold=0.95, min_correct=3)
     assert not policy.is_learnt(0.99, 2, False)
     assert policy.is_learnt(0.99, 3, False)
     assert policy.is_learnt(0.96, 0, True)
     assert not policy.is_learnt(0.9, 10, True)  # a credit does not override P(known)
-    one = assess_mastery(p_known=0.98, evidence_count=1, retrievability=None, right_answers=1)
+    one = assess_mastery(p_known=0.98, evidence_count=1, retrievability=None, right_streak=1)
     assert one.state == MasteryState.LEARNING
 
 
 def test_rule_is_stated_in_plain_words() -> None:
     text = MasteryPolicy(p_known_threshold=0.9, min_correct=4).describe()
-    assert text.startswith("Mastered: at least 4 right answers on the skill (a right pick")
+    assert text.startswith("Mastered: at least 4 right answers in a row on the skill (a right")
     assert "and 90% sure it is known" in text
     assert "placement test" in text
 
@@ -96,7 +96,7 @@ def test_a_skill_is_not_mastered_above_an_unproven_prerequisite() -> None:
         [0.2, 0.2, 0.99],
         [0, 0, 6],
         [np.nan, np.nan, np.nan],
-        right_answers=[0, 0, 6],
+        right_streak=[0, 0, 6],
         credited=[False, False, False],
         prerequisite_columns=columns,
     )
@@ -105,7 +105,7 @@ def test_a_skill_is_not_mastered_above_an_unproven_prerequisite() -> None:
         [0.95, 0.95, 0.99],
         [1, 1, 6],
         [np.nan, np.nan, np.nan],
-        right_answers=[0, 0, 6],
+        right_streak=[0, 0, 6],
         credited=[True, True, False],
         prerequisite_columns=columns,
     )
@@ -118,7 +118,7 @@ def test_codes_for_many_learners_at_once() -> None:
         [[0.99, 0.2], [0.3, 0.2]],
         [[5, 0], [2, 0]],
         np.full((2, 2), np.nan),
-        right_answers=[[5, 0], [1, 0]],
+        right_streak=[[5, 0], [1, 0]],
         credited=np.zeros((2, 2), dtype=bool),
         prerequisite_columns=columns,
     )

@@ -92,7 +92,7 @@ MASTERED = SkillStatus(
     mastered_at=NOW - timedelta(days=1),
     review_due_at=NOW + timedelta(days=5),
     retrievability=0.97,
-    right_answers=8,
+    right_streak=8,
 )
 
 
@@ -312,7 +312,7 @@ def _simulate(snap, *, can_learn, answers, rng_seed=0):
         skill = snap.skills[rec.skill_id]
         old = statuses.get(skill.id, SkillStatus(p_known=0.2))
         right = can_learn(skill.name)
-        correct = old.right_answers + int(right)
+        correct = old.right_streak + int(right)
         p = min(0.99, old.p_known + 0.3) if right else max(0.05, old.p_known * 0.8)
         learnt = p >= 0.95 and correct >= 3
         statuses[skill.id] = SkillStatus(
@@ -322,7 +322,7 @@ def _simulate(snap, *, can_learn, answers, rng_seed=0):
             mastered_at=old.mastered_at or (now if learnt else None),
             review_due_at=now + timedelta(days=30),
             retrievability=1.0 if old.mastered_at or learnt else None,
-            right_answers=correct,
+            right_streak=correct,
         )
         recent.insert(0, rec.item_id)
         times.insert(0, now)

@@ -72,12 +72,12 @@ def test_without_credit_a_dependent_skill_is_not_shown_mastered_above_an_unstart
         p_known=0.99,
         attempts=5,
         correct_count=5,
-        right_answers=5,
+        right_streak=5,
     )
     assert states(learner, course) == {"s1": "not_started", "s2": "learning"}
 
 
-def test_the_rebuild_counts_right_answers_before_setting_mastered_at():
+def test_the_rebuild_counts_right_streak_before_setting_mastered_at():
     course = chain_course(skills=1, items_per_skill=4)
     learner = LearnerFactory()
     for k in (1, 2, 3):
@@ -102,10 +102,21 @@ def test_right_picks_among_choices_count_less_and_the_rebuild_agrees_with_the_an
         shown.append(body["mastery"][0]["mastered"])
     live = SkillMastery.objects.get(learner=learner)
     assert live.correct_count == 8
-    assert live.right_answers == pytest.approx(8 * 0.25)  # the least a right answer counts
+    assert live.right_streak == pytest.approx(8 * 0.25)  # the least a right answer counts
     assert not any(shown[:7])  # three lucky picks are not three right answers
     learner_state_rebuild(course=course)
     rebuilt = SkillMastery.objects.get(learner=learner)
     assert rebuilt.p_known == pytest.approx(live.p_known, abs=1e-9)
-    assert rebuilt.right_answers == pytest.approx(live.right_answers)
+    assert rebuilt.right_streak == pytest.approx(live.right_streak)
     assert rebuilt.mastered_at == live.mastered_at
+
+
+def test_a_wrong_answer_starts_the_streak_again_and_the_rebuild_agrees():
+    course = chain_course(skills=1, items_per_skill=6)
+    learner = LearnerFactory()
+    for slug, value in [("s1-i1", "1"), ("s1-i2", "2"), ("s1-i3", "9"), ("s1-i4", "4")]:
+        answer(learner, course, slug, value)
+    live = SkillMastery.objects.get(learner=learner)
+    assert (live.correct_count, live.right_streak) == (3, 1.0)
+    learner_state_rebuild(course=course)
+    assert SkillMastery.objects.get(learner=learner).right_streak == 1.0

@@ -41,8 +41,8 @@ class PolicyValues:
             min_retrievability=self.min_retrievability,
         )
 
-    def is_learnt(self, p_known: float, right_answers: float, credited: bool) -> bool:
-        return self.mastery.is_learnt(p_known, right_answers, credited)
+    def is_learnt(self, p_known: float, right_streak: float, credited: bool) -> bool:
+        return self.mastery.is_learnt(p_known, right_streak, credited)
 
     def describe(self) -> str:
         """The rules in plain words, as teachers are shown them."""

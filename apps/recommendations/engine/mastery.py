@@ -3,13 +3,14 @@
 rebuild, the API, the pages) calls these.
 
 - **learnt** (``MasteryPolicy.learnt``): P(known) at or above the course's threshold AND enough
-  evidence: at least ``min_correct`` right answers on the skill, or a credit. Right answers are
-  weighed by how hard they are to guess (``answer_weight``): a typed answer counts 1, a right
-  pick among four choices about a half. A credit is
-  evidence from elsewhere: the placement test found the skill known, or the learner mastered a
-  skill that builds on it (knowing "adding unlike denominators" implies "common
-  denominators"). Without the evidence rule one lucky answer on a skill with a high prior, or
-  a placement guess, showed "mastered".
+  evidence: at least ``min_correct`` right answers in a row on the skill, or a credit. Right
+  answers are weighed by how hard they are to guess (``answer_weight``): a typed answer counts
+  1, a right pick among four choices about a half. In a row, because a long unproductive run
+  collects lucky guesses: with the total, a guesser's closing streak passed the threshold.
+  A credit is evidence from elsewhere: the placement test found the skill known, or the
+  learner mastered a skill that builds on it (knowing "adding unlike denominators" implies
+  "common denominators"). Without the evidence rule one lucky answer on a skill with a high
+  prior, or a placement guess, showed "mastered".
 - **mastered**: learnt AND the FSRS retrievability >= a minimum (or no memory card yet) AND
   every prerequisite has evidence (answers or a credit): a skill is never shown mastered while
   something it builds on is locked or not started. Learnt but not recalled reliably any more is
@@ -67,26 +68,26 @@ class MasteryPolicy:
     interval_mass: float = 0.9
 
     def learnt(
-        self, p_known: npt.ArrayLike, right_answers: npt.ArrayLike, credited: npt.ArrayLike
+        self, p_known: npt.ArrayLike, right_streak: npt.ArrayLike, credited: npt.ArrayLike
     ) -> BoolArray:
-        """The rule "learnt", vectorised (see the module docstring); ``right_answers`` are
-        weighed (``answer_weight``)."""
+        """The rule "learnt", vectorised (see the module docstring); ``right_streak``: the
+        weighed right answers in a row (``answer_weight``)."""
         confident = as_float_array(p_known) >= self.p_known_threshold
         # A small tolerance: weights summed in floating point must reach a whole count.
-        evidence = (as_float_array(right_answers) >= self.min_correct - 1e-9) | np.asarray(
+        evidence = (as_float_array(right_streak) >= self.min_correct - 1e-9) | np.asarray(
             credited, dtype=np.bool_
         )
         result: BoolArray = confident & evidence
         return result
 
-    def is_learnt(self, p_known: float, right_answers: float, credited: bool) -> bool:
-        return bool(self.learnt(p_known, right_answers, credited))
+    def is_learnt(self, p_known: float, right_streak: float, credited: bool) -> bool:
+        return bool(self.learnt(p_known, right_streak, credited))
 
     def describe(self) -> str:
         """The rule in plain words, as teachers and learners are shown it."""
         answers = "right answer" if self.min_correct == 1 else "right answers"
         return (
-            f"Mastered: at least {self.min_correct} {answers} on the skill (a right pick "
+            f"Mastered: at least {self.min_correct} {answers} in a row on the skill (a right pick "
             "among a few choices counts for less, as it can be a guess) and "
             f"{self.p_known_threshold:.0%} sure it is known, or credited by the placement test "
             "or by mastering a skill that builds on it. Needs review: mastered once, but "
@@ -151,7 +152,7 @@ def mastery_codes(
     retrievability: npt.ArrayLike,
     policy: MasteryPolicy | None = None,
     *,
-    right_answers: npt.ArrayLike,
+    right_streak: npt.ArrayLike,
     credited: npt.ArrayLike,
     prerequisite_columns: Sequence[Sequence[int]] | None = None,
 ) -> IntArray:
@@ -165,7 +166,7 @@ def mastery_codes(
     rules = policy or MasteryPolicy()
     recall = as_float_array(retrievability)
     is_credited = np.asarray(credited, dtype=np.bool_)
-    is_learnt_now = rules.learnt(p_known, right_answers, is_credited)
+    is_learnt_now = rules.learnt(p_known, right_streak, is_credited)
     started = (as_float_array(evidence_count) > 0) | is_credited
     remembered = np.isnan(recall) | (recall >= rules.min_retrievability)
     codes = np.where(is_learnt_now, np.where(remembered, MASTERED, NEEDS_REVIEW), LEARNING)
@@ -195,7 +196,7 @@ def assess_mastery(
     p_known: float,
     evidence_count: int,
     retrievability: float | None,
-    right_answers: float,
+    right_streak: float,
     credited: bool = False,
     policy: MasteryPolicy | None = None,
 ) -> MasteryEstimate:
@@ -209,7 +210,7 @@ def assess_mastery(
             [evidence_count],
             [recall],
             rules,
-            right_answers=[right_answers],
+            right_streak=[right_streak],
             credited=[credited],
         )[0]
     )

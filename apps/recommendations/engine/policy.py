@@ -42,7 +42,7 @@ class SkillStatus:
     mastered_at: datetime | None = None
     review_due_at: datetime | None = None
     retrievability: float | None = None
-    right_answers: float = 0.0  # weighed (engine.mastery.answer_weight)
+    right_streak: float = 0.0  # weighed (engine.mastery.answer_weight)
     credited: bool = False
     model_state: Mapping[str, Any] | None = None  # the next-answer predictor's (JSON)
 
@@ -124,7 +124,7 @@ def is_learnt(snapshot: CourseSnapshot, view: LearnerView, skill_id: int) -> boo
     status = view.skills.get(skill_id)
     if status is None:
         return False
-    return snapshot.policy.is_learnt(status.p_known, status.right_answers, status.credited)
+    return snapshot.policy.is_learnt(status.p_known, status.right_streak, status.credited)
 
 
 def due_reviews(snapshot: CourseSnapshot, view: LearnerView) -> list[tuple[SkillNode, SkillStatus]]:
@@ -271,7 +271,7 @@ class _Planner:
                 secure = (
                     is_learnt(self.snapshot, self.view, prerequisite_id)
                     and recall >= policy.min_retrievability
-                    and status.right_answers >= policy.min_correct_answers
+                    and status.right_streak >= policy.min_correct_answers
                 )
                 if prerequisite.item_ids and not secure and not self.too_long(prerequisite):
                     candidates.append((depth, min(status.p_known, recall), prerequisite))

@@ -65,7 +65,7 @@ MASTERY_FIELDS = [
     "wheel_spinning",
     "updated_at",
     "model_state",
-    "right_answers",
+    "right_streak",
 ]
 MASTERY_INSERT = [
     "learner",
@@ -81,7 +81,7 @@ MASTERY_INSERT = [
     "wheel_spinning",
     "updated_at",
     "model_state",
-    "right_answers",
+    "right_streak",
 ]
 MEMORY_FIELDS = ["memory_state", "review_due_at"]
 ABILITY_FIELDS = ["theta", "standard_error", "n_responses", "updated_at"]
@@ -101,7 +101,7 @@ class LearnerStates:
     p_known: FloatArray
     attempts: IntArray
     correct_count: IntArray
-    right_answers: FloatArray  # weighed (engine.mastery.answer_weight)
+    right_streak: FloatArray  # weighed (engine.mastery.answer_weight)
     attempts_since_mastery: IntArray
     last_us: IntArray
     mastered_us: IntArray  # NOT_MASTERED when the replay never reached the threshold
@@ -137,24 +137,37 @@ def posterior_after_each(replay: BktReplay, order: IntArray, ends: IntArray) -> 
     return p_after
 
 
+def right_streaks(right: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
+    """Per row (in sequence order), the weighed right answers in a row up to and including it,
+    as the answer path keeps ``SkillMastery.right_streak``: a wrong answer (weight 0) and the
+    start of a sequence begin a new count. Vectorised with a forward fill of the last reset."""
+    size = len(right)
+    if size == 0:
+        return np.zeros(0)
+    total = np.cumsum(right)
+    reset = right <= 0
+    reset[starts] = True
+    last = np.maximum.accumulate(np.where(reset, np.arange(size), 0))
+    result: FloatArray = total - (total - right)[last]
+    return result
+
+
 def _first_crossing(
     replay: BktReplay,
     order: IntArray,
     starts: IntArray,
     ends: IntArray,
-    right: FloatArray,
+    streak: FloatArray,
     policy: MasteryPolicy,
 ) -> IntArray:
     """Per sequence, the position of the answer after which the skill was first learnt (that
-    answer's time is mastered_at), or the sequence's length if it never was. ``right`` (each
-    answer's weighed right-answer evidence) is in ``order``. Credits are not in the log: the
-    rows that hold them are kept as they are."""
+    answer's time is mastered_at), or the sequence's length if it never was. ``streak`` (the
+    weighed right answers in a row after each answer) is in ``order``. Credits are not in the
+    log: the rows that hold them are kept as they are."""
     size = len(order)
     p_after = posterior_after_each(replay, order, ends)
     position = np.arange(size) - np.repeat(starts, ends - starts)
-    total = np.cumsum(right)
-    right_so_far = total - np.repeat(total[starts] - right[starts], ends - starts)
-    crossed = np.where(policy.learnt(p_after, right_so_far, False), position, size)
+    crossed = np.where(policy.learnt(p_after, streak, False), position, size)
     first: IntArray = np.minimum.reduceat(crossed, starts) if size else crossed
     return np.minimum(first, ends - starts)
 
@@ -176,7 +189,8 @@ def learner_states_compute(
     attempts = (ends - starts).astype(np.int64)
     correct = log.correct[order]
     right = np.where(correct, answer_weight(floor[order]), 0.0)
-    first = _first_crossing(replay, order, starts, ends, right, structure.policy.mastery)
+    streak = right_streaks(right, starts, ends)
+    first = _first_crossing(replay, order, starts, ends, streak, structure.policy.mastery)
     mastered = first < attempts
     created = responses.created_us[response_of_row][order]
     _, learner_code = responses.learner_codes()
@@ -201,7 +215,7 @@ def learner_states_compute(
         correct_count=(
             np.add.reduceat(correct.astype(np.int64), starts) if log.size else attempts.copy()
         ),
-        right_answers=np.add.reduceat(right, starts) if log.size else np.zeros(len(starts)),
+        right_streak=streak[ends - 1] if log.size else np.zeros(len(starts)),
         attempts_since_mastery=first,
         last_us=created[ends - 1],
         mastered_us=np.where(
@@ -257,7 +271,7 @@ def _mastery_rows(
             False,  # wheel_spinning, set by _keep_credits
             now,
             None if states.model is None else states.model.as_json(index),
-            float(states.right_answers[index]),
+            float(states.right_streak[index]),
         ]
         if states.memory is not None:
             row.extend(states.memory[index])

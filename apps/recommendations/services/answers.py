@@ -64,7 +64,7 @@ MASTERY_FIELDS = [
     "p_known",
     "attempts",
     "correct_count",
-    "right_answers",
+    "right_streak",
     "last_practised_at",
     "mastered_at",
     "memory_state",
@@ -207,7 +207,7 @@ def _row_change(
         after=row.p_known,
         attempts=row.attempts,
         learnt_before=was_learnt,
-        learnt_after=snapshot.policy.is_learnt(row.p_known, row.right_answers, row.credited),
+        learnt_after=snapshot.policy.is_learnt(row.p_known, row.right_streak, row.credited),
     )
 
 
@@ -332,15 +332,17 @@ def _update_skills(
             p_known=skill.params.prior,
         )
         before = row.p_known
-        was_learnt = policy.is_learnt(before, row.right_answers, row.credited)
+        was_learnt = policy.is_learnt(before, row.right_streak, row.credited)
         params = with_guess_floor(skill.params, node.guess_floor)
         posterior = bkt_update_posterior(params, BktPosterior(before, row.attempts), correct)
         memory = review(row.memory_state, rating=rating, reviewed_at=now, scheduler=scheduler)
         row.p_known = posterior.p_known
         row.attempts += 1
         row.correct_count += int(correct)
-        if correct:
-            row.right_answers += float(answer_weight(node.guess_floor))
+        # Right answers in a row, weighed; a wrong one starts the count again.
+        row.right_streak = (
+            row.right_streak + float(answer_weight(node.guess_floor)) if correct else 0.0
+        )
         row.last_practised_at = now
         row.memory_state, row.review_due_at = memory.card_state, memory.due
         if snapshot.learner_model is not None:
@@ -348,7 +350,7 @@ def _update_skills(
                 snapshot.learner_model, skill_id, row.model_state, correct=correct, at=now
             )
         if row.mastered_at is None and policy.is_learnt(
-            row.p_known, row.right_answers, row.credited
+            row.p_known, row.right_streak, row.credited
         ):
             row.mastered_at = now
         if row.mastered_at is None:
@@ -375,7 +377,7 @@ def _credit_prerequisites(
     policy = snapshot.policy
     credited: dict[int, SkillMastery] = {}
     for source in changed:
-        if not policy.is_learnt(source.p_known, source.right_answers, source.credited):
+        if not policy.is_learnt(source.p_known, source.right_streak, source.credited):
             continue
         for skill_id in snapshot.ancestors(source.skill_id):
             row = rows.get(skill_id) or SkillMastery(
@@ -385,7 +387,7 @@ def _credit_prerequisites(
                 p_known=snapshot.skills[skill_id].params.prior,
             )
             if skill_id in credited or policy.is_learnt(
-                row.p_known, row.right_answers, row.credited
+                row.p_known, row.right_streak, row.credited
             ):
                 continue
             row.p_known = max(row.p_known, policy.mastery_threshold)
@@ -490,18 +492,14 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
         response_id__lte=response.pk,
     ).values_list("skill_id", "response__item_id", "response__correct")
     attempts: Counter[int] = Counter()
-    right: dict[int, float] = {}
-    for skill_id, item_id, was_right in history:
+    streak: dict[int, float] = {}
+    streak_before: dict[int, float] = {}
+    for skill_id, item_id, was_right in history.order_by("response_id"):
         attempts[skill_id] += 1
         node = snapshot.items.get(item_id)
-        if was_right:
-            weight = float(answer_weight(node.guess_floor if node else 0.0))
-            right[skill_id] = right.get(skill_id, 0.0) + weight
-    this_weight = (
-        float(answer_weight(snapshot.items[response.item_id].guess_floor))
-        if (response.item_id in snapshot.items)
-        else 1.0
-    )
+        streak_before[skill_id] = streak.get(skill_id, 0.0)
+        weight = float(answer_weight(node.guess_floor if node else 0.0))
+        streak[skill_id] = streak_before[skill_id] + weight if was_right else 0.0
     credited = {
         row.skill_id
         for row in SkillMastery.objects.filter(
@@ -525,11 +523,11 @@ def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> A
                 attempts=attempts[change.skill_id],
                 learnt_before=policy.is_learnt(
                     change.p_before,
-                    right.get(change.skill_id, 0.0) - this_weight * int(response.correct),
+                    streak_before.get(change.skill_id, 0.0),
                     change.skill_id in credited,
                 ),
                 learnt_after=policy.is_learnt(
-                    change.p_after, right.get(change.skill_id, 0.0), change.skill_id in credited
+                    change.p_after, streak.get(change.skill_id, 0.0), change.skill_id in credited
                 ),
             )
             for change in changes
