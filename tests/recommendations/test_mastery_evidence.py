@@ -56,6 +56,9 @@ def test_mastering_a_skill_credits_everything_it_builds_on():
     assert rows["s1"].credited_by.slug == rows["s2"].credited_by.slug == "s3"
     assert rows["s1"].attempts == 0
     assert rows["s1"].p_known >= 0.95
+    # A credit is a review: recall decays from it and a review falls due.
+    assert rows["s1"].memory_state["last_review"] is not None
+    assert rows["s1"].review_due_at > rows["s1"].mastered_at
     assert states(learner, course) == {"s1": "mastered", "s2": "mastered", "s3": "mastered"}
     # The nightly rebuild keeps credits: the skills' own log does not hold that evidence.
     learner_state_rebuild(course=course)

@@ -76,6 +76,8 @@ def test_what_a_learner_knows_is_credited_and_nothing_more(course):
     assert answered < course_snapshot(course).policy.placement_max_items
     shown = states(learner, course)
     assert (shown["s1"], shown["s2"]) == ("mastered", "mastered")
+    credited = SkillMastery.objects.filter(learner=learner, seeded_by_placement=True)
+    assert all(row.memory_state and row.review_due_at for row in credited)
     assert shown["s3"] in {"learning", "not_started"}
     assert shown["s4"] != "mastered"
 

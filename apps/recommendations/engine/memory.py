@@ -49,6 +49,26 @@ def rating_from_response(*, correct: bool) -> Rating:
     return Rating.Good if correct else Rating.Again
 
 
+def credited_card(
+    card_state: CardState | None, *, at: datetime, scheduler: Scheduler | None = None
+) -> ReviewOutcome:
+    """The memory card of a skill credited without an answer of its own (placement, or a
+    mastered skill that builds on it): the credit counts as one successful review, so the
+    skill's recall decays and a review falls due like any other's. A card that exists keeps
+    its history: it is returned reviewed only if it had never been reviewed."""
+    if card_state and card_state.get("last_review") is not None:
+        card = Card.from_dict(card_state)
+        return ReviewOutcome(
+            card_state=card_state,
+            rating=Rating.Good,
+            due=card.due,
+            stability=float(card.stability or 0.0),
+            difficulty=float(card.difficulty or 0.0),
+            retrievability=retrievability(card_state, at=at, scheduler=scheduler),
+        )
+    return review(None, rating=Rating.Good, reviewed_at=at, scheduler=scheduler)
+
+
 def new_card_state(*, created_at: datetime, card_id: int = 0) -> CardState:
     """A card never reviewed. `card_id` only labels py-fsrs' logs; the default avoids its
     clock-based id (which sleeps a millisecond to stay unique)."""

@@ -36,7 +36,7 @@ from apps.recommendations.engine.bkt import (
 from apps.recommendations.engine.course import CourseSnapshot, ItemNode
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
-from apps.recommendations.engine.memory import rating_from_response, review
+from apps.recommendations.engine.memory import credited_card, rating_from_response, review
 from apps.recommendations.engine.policy import next_activity
 from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
 from apps.recommendations.learner_state import learner_view
@@ -375,6 +375,7 @@ def _credit_prerequisites(
     is credited (learnt, at the threshold at least), so the learner is not made to prove what
     the graph already implies, and no skill shows mastered above an unproven prerequisite."""
     policy = snapshot.policy
+    scheduler = scheduler_for(policy.desired_retention)
     credited: dict[int, SkillMastery] = {}
     for source in changed:
         if not policy.is_learnt(source.p_known, source.right_streak, source.credited):
@@ -393,6 +394,8 @@ def _credit_prerequisites(
             row.p_known = max(row.p_known, policy.mastery_threshold)
             row.credited_by_id = source.skill_id
             row.mastered_at = row.mastered_at or now
+            card = credited_card(row.memory_state, at=now, scheduler=scheduler)
+            row.memory_state, row.review_due_at = card.card_state, card.due
             row.wheel_spinning = False
             row.updated_at = now
             rows[skill_id] = credited[skill_id] = row

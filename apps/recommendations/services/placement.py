@@ -45,6 +45,7 @@ from apps.recommendations.engine.knowledge_states import (
 from apps.recommendations.engine.knowledge_states import (
     select_next_item as select_informative_item,
 )
+from apps.recommendations.engine.memory import credited_card
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.results import (
     AttemptFinished,
@@ -53,6 +54,7 @@ from apps.recommendations.results import (
     PlacementResult,
     PlacementState,
 )
+from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.services.locks import lock_ability
 from apps.recommendations.snapshot import course_snapshot
 
@@ -404,6 +406,7 @@ def _finish_locked(
         row.skill_id: row
         for row in SkillMastery.objects.filter(learner=learner, course_id=snapshot.course_id)
     }
+    scheduler = scheduler_for(snapshot.policy.desired_retention)
     for skill_id, p in seeded.items():
         row = rows.get(skill_id) or SkillMastery(
             learner=learner,
@@ -416,13 +419,22 @@ def _finish_locked(
             if skill_id in known:
                 row.seeded_by_placement = True
                 row.mastered_at = row.mastered_at or now
+                card = credited_card(row.memory_state, at=now, scheduler=scheduler)
+                row.memory_state, row.review_due_at = card.card_state, card.due
             row.wheel_spinning = False
             rows[skill_id] = row
     SkillMastery.objects.bulk_create(
         list(rows.values()),
         update_conflicts=True,
         unique_fields=["learner", "skill"],
-        update_fields=["p_known", "seeded_by_placement", "mastered_at", "wheel_spinning"],
+        update_fields=[
+            "p_known",
+            "seeded_by_placement",
+            "mastered_at",
+            "wheel_spinning",
+            "memory_state",
+            "review_due_at",
+        ],
     )
     correct = sum(1 for _, ok in answered if ok)
     result = PlacementResult(
