@@ -189,6 +189,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [],
+    # How many proxies in front of the app append to X-Forwarded-For. 0 (the default): the
+    # throttles key on the real peer (REMOTE_ADDR), so a client cannot pick its own identity by
+    # sending the header; behind the ALB the chart sets 1 (the ALB's appended address).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("AUTH_THROTTLE_RATE", default="20/minute"),
     },

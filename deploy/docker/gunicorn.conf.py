@@ -20,8 +20,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # The heartbeat files must live on a writable path: the root filesystem is read-only.
 worker_tmp_dir = "/tmp"  # noqa: S108 - per-pod emptyDir, nothing shared
 reload = os.environ.get("GUNICORN_RELOAD", "false").lower() in {"1", "true", "yes"}
-# Only the ALB (and kubelet probes) reach the pods; NetworkPolicy enforces that.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# Whose X-Forwarded-* headers (client address, scheme) gunicorn believes. The default is
+# gunicorn's own, the local peer only; the chart sets "*" because only the ALB (and kubelet
+# probes) reach the pods, which the NetworkPolicy enforces.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The application logs every request itself (one JSON line with its request id, user and

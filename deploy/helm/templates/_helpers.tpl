@@ -80,6 +80,8 @@ JWT_ACCESS_TOKEN_LIFETIME_MINUTES: {{ .Values.config.jwtAccessTokenLifetimeMinut
 JWT_REFRESH_TOKEN_LIFETIME_DAYS: {{ .Values.config.jwtRefreshTokenLifetimeDays | int64 | toString | quote }}
 DEFAULT_FROM_EMAIL: {{ .Values.config.defaultFromEmail | quote }}
 PROMETHEUS_MULTIPROC_DIR: "/tmp/prometheus-multiproc"
+NUM_PROXIES: {{ .Values.config.trustedProxies | int64 | toString | quote }}
+FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
