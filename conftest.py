@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,16 @@ from tests.helpers import client_for
 REPO = Path(__file__).resolve().parent
 
 
+def _clear_throttles() -> None:
+    from django.core.cache import caches
+
+    from apps.core.throttling import CACHE_ERRORS, FALLBACK_CACHE, THROTTLE_CACHE
+
+    caches[FALLBACK_CACHE].clear()
+    with contextlib.suppress(*CACHE_ERRORS):  # a test pointed it at a Redis that is down
+        caches[THROTTLE_CACHE].clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     # Throttle counters and cached snapshots must not leak from one test into the next (rolled
@@ -25,9 +36,11 @@ def _clear_cache() -> Iterator[None]:
     from apps.recommendations.snapshot import clear_local_snapshots
 
     cache.clear()
+    _clear_throttles()
     clear_local_snapshots()
     yield
     cache.clear()
+    _clear_throttles()
     clear_local_snapshots()
 
 

@@ -121,7 +121,20 @@ if REDIS_URL:
                 # Fail open: a Redis outage degrades to cache misses, never to 500s.
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
+        # Throttles must not fail open (apps.core.throttling): errors reach them, and they
+        # fall back to process memory.
+        "throttle": {
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "al-throttle",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": False,
+            },
+        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
@@ -129,8 +142,16 @@ else:
         "default": {
             "BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache",
             "LOCATION": "adaptive-learning",
-        }
+        },
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "adaptive-learning-throttle",
+        },
     }
+CACHES["throttle_fallback"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "adaptive-learning-throttle-fallback",
+}
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -188,6 +209,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [],
     # How many proxies in front of the app append to X-Forwarded-For. 0 (the default): the
     # throttles key on the real peer (REMOTE_ADDR), so a client cannot pick its own identity by

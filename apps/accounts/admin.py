@@ -1,14 +1,29 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from apps.accounts import services
 from apps.accounts.models import Classroom, Enrollment, Role, User
+from apps.accounts.usernames import username_clean
+
+
+class UserAddForm(AdminUserCreationForm):
+    def clean_username(self) -> str:
+        return username_clean(self.cleaned_data.get("username") or "")
+
+
+class UserEditForm(UserChangeForm):
+    def clean_username(self) -> str:
+        # Renaming: the user's own current name is not a clash.
+        return username_clean(self.cleaned_data.get("username") or "", exclude_pk=self.instance.pk)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
     list_display = [
         "username",
         "display_name",

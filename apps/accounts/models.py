@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 
 from apps.core.models import TimeStampedModel
 
@@ -12,9 +13,28 @@ class Role(models.TextChoices):
 
 
 class AccountManager(UserManager["User"]):
+    # createsuperuser and any create_user caller meet the same username rule as sign-up; the
+    # rule lives in apps.accounts.usernames (imported late: it imports this module).
+    def create_user(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def, override]
+        from apps.accounts.usernames import username_clean
+
+        return super().create_user(username_clean(username), email, password, **extra_fields)
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def, override]
+        from apps.accounts.usernames import username_clean
+
         extra_fields.setdefault("role", Role.ADMIN)
-        return super().create_superuser(username, email, password, **extra_fields)
+        return super().create_superuser(username_clean(username), email, password, **extra_fields)
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # Login (ModelBackend, the JWT token view) and createsuperuser's "is it taken?" look
+        # users up here: case- and NFKC-insensitively, like the uniqueness rule.
+        from apps.accounts.usernames import user_for_login
+
+        user = user_for_login(username or "")
+        if user is None:
+            raise self.model.DoesNotExist
+        return user
 
 
 class User(AbstractUser):
@@ -29,6 +49,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="unique_username_case_insensitive",
+                violation_error_message="A user with that username already exists.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.username

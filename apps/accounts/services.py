@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Classroom, Enrollment, Role, User
+from apps.accounts.usernames import TAKEN_MESSAGE, username_clean
 from apps.core.exceptions import ApplicationError, Forbidden
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in class
@@ -33,15 +34,16 @@ def user_create(
     allow_any_role: bool = False,
 ) -> User:
     """Create an account. Sign-up may choose learner or teacher; only admins create admins."""
-    username = username.strip()
     email = email.strip().lower()
     errors: dict[str, list[str]] = {}
+    try:
+        username = username_clean(username)
+    except ValidationError as error:
+        errors["username"] = list(error.messages)
     if role not in Role.values:
         errors["role"] = [f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."]
     elif role not in SELF_SERVICE_ROLES and not allow_any_role:
         errors["role"] = ["Only an administrator can create administrator accounts."]
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["A user with that username already exists."]
     if email and User.objects.filter(email__iexact=email).exists():
         errors["email"] = ["A user with that e-mail address already exists."]
     user = User(username=username, email=email, role=role, display_name=display_name)
@@ -59,7 +61,7 @@ def user_create(
     except IntegrityError as error:  # a concurrent sign-up took the name first
         raise ApplicationError(
             "The account could not be created.",
-            fields={"username": ["A user with that username already exists."]},
+            fields={"username": [TAKEN_MESSAGE]},
         ) from error
     return user
 

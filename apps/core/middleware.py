@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonR
 
 from apps.core import metrics
 from apps.core.readiness import run_checks
+from apps.core.throttling import throttle_backend
 
 OPS_PATHS = {"/health", "/health/", "/ready", "/ready/", "/metrics", "/metrics/"}
 
@@ -24,8 +25,10 @@ def health_view(request: HttpRequest) -> HttpResponse:
 def ready_view(request: HttpRequest) -> HttpResponse:
     results = run_checks()
     failed = [r for r in results if not r.ok]
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if not failed else "unavailable",
+        # Whether rate limits are shared through Redis or held per process (apps.core.throttling)
+        "throttle_backend": throttle_backend(),
         "checks": {
             r.name: {"ok": r.ok, "ms": r.milliseconds, **({"error": r.error} if r.error else {})}
             for r in results

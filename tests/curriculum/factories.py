@@ -101,7 +101,10 @@ class LessonFactory(DjangoModelFactory[Lesson]):
     @factory.post_generation
     def skills(obj: Lesson, create: bool, extracted: Sequence[Skill] | None, **_: Any) -> None:
         if create and extracted:
-            obj.skills.set(extracted)
+            # One by one: set() inserts in no particular order, and the link rows' ids are the
+            # authored order an export keeps.
+            for skill in extracted:
+                obj.skills.add(skill)
 
 
 class ItemFactory(DjangoModelFactory[Item]):

@@ -473,6 +473,28 @@ def test_nul_characters(existing):
     )
 
 
+def test_a_lone_surrogate_is_named_not_a_crash_in_the_markdown_sanitiser(existing):
+    # Python's json accepts the escape "\ud800", which no UTF-8 encoder (nh3's) can take.
+    content = broken(lambda course: course["lessons"][0].update(body="a SURROGATE b"))
+    content = content.replace("SURROGATE", "\\ud800")
+    assert only(refused("course.json", content)) == (
+        "$.course.lessons[0].body",
+        "Text may not contain a lone surrogate (\\ud800).",
+    )
+    key = broken(lambda course: None).replace('"title"', '"ti\\udfffe"', 1)
+    assert only(refused("course.json", key)) == (
+        "$.course",
+        "Text may not contain a lone surrogate (\\udfff).",
+    )
+
+
+def test_json_nested_too_deeply(existing):
+    assert only(refused("course.json", "[" * 100_000)) == (
+        "$",
+        "Invalid JSON: nested too deeply.",
+    )
+
+
 def test_csv_choice_key_too_long(existing):
     header = items_to_csv(existing).splitlines()[0]
     text = header + "\nx,single_choice,Pick,halves,*abcdefghijklmnopq=1|b=2,,,,,,,,,\n"

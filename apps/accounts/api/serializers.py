@@ -4,7 +4,10 @@ from apps.accounts.models import Classroom, Role, User
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(
+        max_length=150,
+        help_text="Letters, digits and @/./+/-/_; stored NFKC-normalised; unique ignoring case.",
+    )
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}
     )

@@ -6,7 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -18,6 +18,7 @@ from apps.accounts.models import Classroom, User
 from apps.accounts.permissions import IsLearner, IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
+from apps.core.throttling import ResilientScopedRateThrottle
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
@@ -27,7 +28,7 @@ ERROR_RESPONSES = {
 
 
 class AuthThrottleMixin:
-    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
+    throttle_classes: Sequence[type[BaseThrottle]] = [ResilientScopedRateThrottle]
     throttle_scope = "auth"
 
 

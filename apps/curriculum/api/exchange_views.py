@@ -27,8 +27,8 @@ def _target_slug(content: bytes, name: str, course_slug: str | None) -> str | No
     try:
         document = json.loads(content)
         slug = document["course"]["slug"]
-    except (ValueError, KeyError, TypeError):
-        return None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None  # course_import refuses the file with the reason
     return slug if isinstance(slug, str) else None
 
 

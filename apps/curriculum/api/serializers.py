@@ -8,6 +8,10 @@ from rest_framework import serializers
 
 from apps.curriculum.models import Choice, Course, Item, ItemType, Lesson, Module, Skill, Status
 
+# ``position`` is a PositiveIntegerField: PostgreSQL's integer, the narrowest of our databases.
+# A larger number must be refused here, or the database's overflow becomes a 500.
+POSITION_MAX = 2**31 - 1
+
 
 class CourseOutputSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="created_by.username", default=None, read_only=True)
@@ -76,7 +80,7 @@ class ModuleCreateInputSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=80)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=POSITION_MAX)
 
 
 class SkillOutputSerializer(serializers.ModelSerializer):
@@ -97,7 +101,7 @@ class SkillCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     module = serializers.SlugField(required=False, allow_null=True, default=None)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=POSITION_MAX)
     prerequisites = serializers.ListField(
         child=serializers.SlugField(), required=False, default=list
     )
@@ -107,7 +111,7 @@ class SkillUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     module = serializers.SlugField(required=False, allow_null=True)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=POSITION_MAX)
     prerequisites = serializers.ListField(
         child=serializers.SlugField(),
         required=False,
@@ -155,7 +159,7 @@ class LessonInputSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Markdown; rendered and sanitised.")
     module = serializers.SlugField(required=False, allow_null=True, default=None)
     skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=POSITION_MAX)
     status = serializers.ChoiceField(choices=Status.choices, default=Status.PUBLISHED)
 
 
@@ -255,7 +259,7 @@ class ItemInputSerializer(serializers.Serializer):
     explanation = serializers.CharField(required=False, allow_blank=True, default="")
     irt = IrtSerializer(required=False)
     status = serializers.ChoiceField(choices=Status.choices, default=Status.DRAFT)
-    position = serializers.IntegerField(required=False, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=POSITION_MAX)
 
 
 class ItemUpdateInputSerializer(ItemInputSerializer):

@@ -1,6 +1,7 @@
 """Bytes to text to JSON, refusing what cannot be a course file before anything looks inside."""
 
 import json
+import re
 from typing import Any
 
 from apps.curriculum.exchange.problems import Problem
@@ -60,17 +61,35 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
-def _nul_path(value: Any, path: str = "$") -> str | None:
-    """Where a ``\\u0000`` escape put a NUL into a string (PostgreSQL cannot store it)."""
+# Text a course may not hold, though Python's json accepts it: PostgreSQL cannot store a NUL,
+# and a lone surrogate (``"\ud800"``) is no Unicode character, so no UTF-8 encoder (the
+# database's, nh3's) can take it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_message(text: str) -> str | None:
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "Text may not contain the NUL character."
+    return f"Text may not contain a lone surrogate (\\u{ord(found.group()):04x})."
+
+
+def _unstorable_text(value: Any, path: str = "$") -> tuple[str, str] | None:
+    """Where (a JSON path) and why a string (or key) holds text no database can store."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        message = _unstorable_message(value)
+        return (path, message) if message else None
     if isinstance(value, list):
-        return next((p for i, v in enumerate(value) if (p := _nul_path(v, f"{path}[{i}]"))), None)
+        for index, inner in enumerate(value):
+            if (found := _unstorable_text(inner, f"{path}[{index}]")) is not None:
+                return found
     if isinstance(value, dict):
         for key, inner in value.items():
-            if "\x00" in key:
-                return path
-            if (found := _nul_path(inner, f"{path}.{key}")) is not None:
+            if (message := _unstorable_message(key)) is not None:
+                return path, message
+            if (found := _unstorable_text(inner, f"{path}.{key}")) is not None:
                 return found
     return None
 
@@ -105,6 +124,6 @@ def parse_json(source: str, text: str) -> Any:
         raise DecodeFailed(Problem(source, "$", f"Invalid JSON: {exc}.")) from None
     except RecursionError:
         raise DecodeFailed(Problem(source, "$", "Invalid JSON: nested too deeply.")) from None
-    if (path := _nul_path(document)) is not None:
-        raise DecodeFailed(Problem(source, path, "Text may not contain the NUL character."))
+    if (unstorable := _unstorable_text(document)) is not None:
+        raise DecodeFailed(Problem(source, *unstorable))
     return document

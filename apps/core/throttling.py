@@ -1,0 +1,56 @@
+"""Rate limits that hold when Redis does not.
+
+The shared cache fails open (a Redis outage is cache misses, never a 500), which would make
+every throttle forget its history and let a brute-force run through. Throttles therefore use
+their own cache alias, ``throttle``, which raises instead, and on a cache error fall back to a
+per-process memory cache (``throttle_fallback``): limiting goes on, per gunicorn worker instead
+of per deployment (at most workers x the rate), until Redis answers again. ``/ready`` says
+which one is in force (``throttle_backend``).
+"""
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import caches
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
+from rest_framework.throttling import ScopedRateThrottle
+
+logger = logging.getLogger(__name__)
+
+THROTTLE_CACHE = "throttle"
+FALLBACK_CACHE = "throttle_fallback"
+CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+# How long /ready keeps reporting the fallback after the last cache error.
+DEGRADED_SECONDS = 60.0
+_last_error_at: float | None = None
+
+
+def _mark_degraded() -> None:
+    global _last_error_at
+    _last_error_at = time.monotonic()
+
+
+def throttle_backend() -> str:
+    """'shared' while the throttles' cache answers; 'per-process' after a recent error."""
+    if _last_error_at is not None and time.monotonic() - _last_error_at < DEGRADED_SECONDS:
+        return "per-process"
+    return "shared"
+
+
+class ResilientScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle on the ``throttle`` cache, falling back to process memory."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        self.cache = caches[THROTTLE_CACHE]
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS as error:
+            _mark_degraded()
+            logger.warning(
+                "throttle cache unreachable; limiting per process",
+                extra={"error": type(error).__name__},
+            )
+            self.cache = caches[FALLBACK_CACHE]
+            return super().allow_request(request, view)
