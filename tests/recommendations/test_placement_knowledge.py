@@ -1,6 +1,7 @@
 """The placement test over knowledge states, through the real services: what it credits, when
 it stops, and that it never credits a learner who gets nothing right."""
 
+import dataclasses
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.placement import (
     MIN_ITEMS,
+    _knowledge_states,
     placement_next,
     placement_start,
 )
@@ -91,3 +93,12 @@ def test_the_pending_item_is_the_same_on_every_read(course):
     learner = LearnerFactory()
     attempt, step = placement_start(learner=learner, course=course)
     assert {placement_next(attempt=attempt).item["id"] for _ in range(3)} == {step.item["id"]}
+
+
+def test_a_course_id_that_comes_back_never_meets_another_courses_structure():
+    """Rolled-back tests (or a restored database) reuse course ids at the same version."""
+    big = course_snapshot(chain_course(slug="big", skills=4, items_per_skill=2))
+    small = course_snapshot(chain_course(slug="small", skills=1, items_per_skill=2))
+    same_key = dataclasses.replace(small, course_id=big.course_id, version=big.version)
+    assert _knowledge_states(big).structure.n_skills == 4
+    assert _knowledge_states(same_key).structure.n_skills == 1

@@ -85,7 +85,7 @@ class _States:
     item_ids: list[int]
 
 
-_structures: OrderedDict[tuple[int, int], _States | None] = OrderedDict()
+_structures: OrderedDict[tuple[object, ...], _States | None] = OrderedDict()
 _structures_lock = threading.Lock()
 
 
@@ -99,8 +99,10 @@ def _guess(snapshot: CourseSnapshot, item_id: int) -> float:
 
 def _knowledge_states(snapshot: CourseSnapshot) -> _States | None:
     """Built once per course version (about 2 ms for the demo course); None when the course
-    has too many knowledge states to list."""
-    key = (snapshot.course_id, snapshot.version)
+    has too many knowledge states to list. The key holds the skills and items themselves, not
+    only the version, so a course id that comes back (a rolled-back test, a restored database)
+    never meets another course's structure."""
+    key = (snapshot.course_id, snapshot.version, snapshot.skill_order, tuple(snapshot.items))
     with _structures_lock:
         if key in _structures:
             _structures.move_to_end(key)
