@@ -9,6 +9,7 @@ UTC; only differences between times matter). An empty item or timestamp means un
 name the file, the row (line number in the file) and the column (`csvio.EngineInputError`).
 """
 
+import contextlib
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,26 +158,28 @@ def parse_seconds(values: npt.NDArray[np.str_]) -> tuple[FloatArray, int | None]
     """Numeric seconds or ISO 8601 per value ('' = unknown); also the index of a bad value."""
     seconds = np.full(len(values), np.nan)
     present = np.flatnonzero(values != "")
-    try:
+    with contextlib.suppress(ValueError):  # all numeric: one vectorised conversion
         seconds[present] = values[present].astype(np.float64)
         return seconds, None
-    except ValueError:
-        pass
     for index in present:
-        text = str(values[index])
-        try:
-            seconds[index] = float(text)
-            continue
-        except ValueError:
-            pass
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
+        value = _seconds_of(str(values[index]))
+        if value is None:
             return seconds, int(index)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        seconds[index] = moment.timestamp()
+        seconds[index] = value
     return seconds, None
+
+
+def _seconds_of(text: str) -> float | None:
+    """Seconds from a number or an ISO 8601 time (UTC when it has no zone); None if neither."""
+    with contextlib.suppress(ValueError):
+        return float(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 def read_answer_log(path: str | Path) -> AnswerLog:

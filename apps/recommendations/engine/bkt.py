@@ -129,8 +129,7 @@ def with_guess_floor(params: BktParams, floor: float) -> BktParams:
     ``floor`` (its IRT c): guess at least that. A right answer to a three-choice question is
     weaker evidence than a right number typed in, and a learner who guesses is not credited
     with mastery after a lucky streak on easy-to-guess items."""
-    ceiling = max(params.guess, 1.0 - params.slip - GUESS_MARGIN)
-    guess = min(max(params.guess, float(floor)), ceiling)
+    guess = float(guess_floors(np.array([params.guess]), np.array([params.slip]), floor)[0])
     if guess == params.guess:
         return params
     return BktParams(
@@ -138,11 +137,11 @@ def with_guess_floor(params: BktParams, floor: float) -> BktParams:
     )
 
 
-def guess_floors(guess: FloatArray, slip: FloatArray, floor: FloatArray) -> FloatArray:
+def guess_floors(guess: FloatArray, slip: FloatArray, floor: npt.ArrayLike) -> FloatArray:
     """``with_guess_floor`` vectorised: per-row guess from per-row skill guess, slip and the
     item's floor."""
     ceiling = np.maximum(guess, 1.0 - slip - GUESS_MARGIN)
-    result: FloatArray = np.minimum(np.maximum(guess, floor), ceiling)
+    result: FloatArray = np.minimum(np.maximum(guess, as_float_array(floor)), ceiling)
     return result
 
 

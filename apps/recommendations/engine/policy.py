@@ -90,17 +90,31 @@ def days_ago(then: datetime, now: datetime) -> str:
     return "yesterday" if days == 1 else f"{days} days ago"
 
 
-def success_chance(snapshot: CourseSnapshot, view: LearnerView, item_id: int) -> float:
-    """The learner's chance of answering this item right now (``engine.success``)."""
-    evidence = {
+def evidence_of(view: LearnerView) -> dict[int, SkillEvidence]:
+    """What ``engine.success`` reads of the learner's state, per skill."""
+    return {
         skill_id: SkillEvidence(status.p_known, status.model_state)
         for skill_id, status in view.skills.items()
     }
+
+
+def success_chance(
+    snapshot: CourseSnapshot,
+    view: LearnerView,
+    item_id: int,
+    evidence: Mapping[int, SkillEvidence] | None = None,
+) -> float:
+    """The learner's chance of answering this item right now (``engine.success``)."""
+    evidence = evidence_of(view) if evidence is None else evidence
     return item_success(snapshot, snapshot.items[item_id], evidence, theta=view.theta, at=view.now)
 
 
 def choose_item(
-    snapshot: CourseSnapshot, skill: SkillNode, view: LearnerView, rng: random.Random
+    snapshot: CourseSnapshot,
+    skill: SkillNode,
+    view: LearnerView,
+    rng: random.Random,
+    evidence: Mapping[int, SkillEvidence] | None = None,
 ) -> int | None:
     """An item whose predicted chance of a right answer is nearest the course's target
     (desirable difficulty: hard enough to learn from, easy enough to keep going), not among
@@ -112,8 +126,10 @@ def choose_item(
     if not candidates:  # everything was seen recently: the one seen longest ago
         return max(skill.item_ids, key=recent.index)
     target = snapshot.policy.target_success
+    evidence = evidence_of(view) if evidence is None else evidence
     distance = {
-        item_id: abs(success_chance(snapshot, view, item_id) - target) for item_id in candidates
+        item_id: abs(success_chance(snapshot, view, item_id, evidence) - target)
+        for item_id in candidates
     }
     nearest = sorted(candidates, key=lambda item_id: (distance[item_id], item_id))
     return rng.choice(nearest[:TOP_K_ITEMS])
@@ -230,8 +246,9 @@ class _Planner:
     def practice(
         self, kind: str, skill: SkillNode, reason: str, gain: float = 0.0
     ) -> Recommendation:
-        item = choose_item(self.snapshot, skill, self.view, self.rng)
-        return Recommendation(kind, skill.id, item, None, reason, gain)
+        """Practice of ``skill``; its item is chosen only if it ranks within the limit
+        (``_with_items``): on the answer path only the first one is ever shown."""
+        return Recommendation(kind, skill.id, None, None, reason, gain)
 
     def lesson_again(self, skill: SkillNode, status: SkillStatus) -> Recommendation | None:
         """The skill's lesson, unless it was read again since the skill was last practised."""
@@ -330,11 +347,25 @@ def rank_recommendations(
             ranked.append(plan.practice("practice", skill, reason, gain))
     ranked = _step_away(plan, paused, resting, ranked)
     if not ranked:
-        ranked.append(_complete(snapshot, view, rng))
-    return [
-        replace(r, p_correct=success_chance(snapshot, view, r.item_id)) if r.item_id else r
-        for r in ranked[:limit]
-    ]
+        ranked.append(_complete(snapshot, view))
+    return _with_items(plan, ranked[:limit])
+
+
+def _with_items(plan: _Planner, ranked: list[Recommendation]) -> list[Recommendation]:
+    """Choose the item of each practice among ``ranked`` (lessons have none), with its
+    chance of success; the learner's evidence is read once for all of them."""
+    snapshot, view = plan.snapshot, plan.view
+    evidence = evidence_of(view)
+    chosen = []
+    for recommendation in ranked:
+        if recommendation.lesson_id is None and recommendation.skill_id is not None:
+            skill = snapshot.skills[recommendation.skill_id]
+            item_id = choose_item(snapshot, skill, view, plan.rng, evidence)
+            if item_id is not None:
+                chance = success_chance(snapshot, view, item_id, evidence)
+                recommendation = replace(recommendation, item_id=item_id, p_correct=chance)
+        chosen.append(recommendation)
+    return chosen
 
 
 def _step_away(
@@ -378,20 +409,15 @@ def _step_away(
         for skill, status in resting
         if not plan.too_long(skill) and skill.item_ids
     ]
-    stalled = bool(paused or resting)
-    fallback = _refresh(plan) if stalled and not (moves or ranked or later) else []
-    last = [
-        plan.practice("practice", skill, _frontier_reason(snapshot, skill, status))
-        for skill, status in paused
-        if skill.item_ids
-    ]
-    return (
-        moves
-        + ranked
-        + later
-        + fallback
-        + (last if not (moves or ranked or later or fallback) else [])
-    )
+    ordered = moves + ranked + later
+    if not ordered and (paused or resting):
+        # Nothing else to do: a learnt skill to keep fresh, else the paused skill after all.
+        ordered = _refresh(plan) or [
+            plan.practice("practice", skill, _frontier_reason(snapshot, skill, status))
+            for skill, status in paused
+            if skill.item_ids
+        ]
+    return ordered
 
 
 def _refresh(plan: _Planner) -> list[Recommendation]:
@@ -414,7 +440,7 @@ def _refresh(plan: _Planner) -> list[Recommendation]:
     ]
 
 
-def _complete(snapshot: CourseSnapshot, view: LearnerView, rng: random.Random) -> Recommendation:
+def _complete(snapshot: CourseSnapshot, view: LearnerView) -> Recommendation:
     """Everything learnt: offer the least fresh skill as optional practice."""
     practised = [snapshot.skills[i] for i in snapshot.skill_order if snapshot.skills[i].item_ids]
     if not practised:
@@ -425,7 +451,7 @@ def _complete(snapshot: CourseSnapshot, view: LearnerView, rng: random.Random) -
     return Recommendation(
         "complete",
         weakest.id,
-        choose_item(snapshot, weakest, view, rng),
+        None,  # chosen with the others (_with_items)
         None,
         f"You have mastered every skill in {snapshot.title}. "
         f"Practise {weakest.name} to keep it fresh.",

@@ -90,11 +90,9 @@ _structures_lock = threading.Lock()
 
 
 def _guess(snapshot: CourseSnapshot, item_id: int) -> float:
-    item = snapshot.items[item_id]
-    choices = len(item.learner_view.get("choices") or [])
-    if choices:
-        return min(max(item.c, 1.0 / choices), 0.5)
-    return max(item.c, FREE_ANSWER_GUESS)
+    """The item's guess floor (``ItemNode.guess_floor``), at least the free-answer allowance
+    and at most a coin toss."""
+    return min(max(snapshot.items[item_id].guess_floor, FREE_ANSWER_GUESS), 0.5)
 
 
 def _knowledge_states(snapshot: CourseSnapshot) -> _States | None:
