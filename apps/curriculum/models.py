@@ -38,6 +38,14 @@ class Course(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="authored_courses",
     )
+    # Co-authors may change the course and read its answer keys, like its creator; any other
+    # teacher sees only what learners see (apps.curriculum.selectors.is_course_author).
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coauthored_courses",
+        help_text="Teachers who may edit this course and see its answer keys, besides its creator.",
+    )
     classrooms = models.ManyToManyField(Classroom, blank=True, related_name="courses")
     # Bumped by every authoring change to skills, edges or items: the cache key of the graph.
     content_version = models.PositiveIntegerField(default=1)

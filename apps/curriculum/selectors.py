@@ -1,8 +1,13 @@
 """Reads of authored content, each scoped to who is asking.
 
 Learners see published courses that are public or assigned to a class they are in, and only
-published items and lessons. Teachers see every published course plus their own drafts; admins
-see everything. Only authors (the course's creator) and admins may change a course.
+published items and lessons. Teachers see every published course (to assign it to a class) plus
+the drafts they author; admins see everything.
+
+A course's authors are its creator and the teachers listed in ``Course.authors``. Only authors
+and admins may change a course, see its drafts and read its answer keys (the author views of
+items and lessons, the export): ``is_course_author`` is the one home of that rule. Any other
+teacher sees a course as a learner does, so a second account cannot read the answers.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +28,25 @@ from apps.curriculum.models import (
 
 
 def is_author_role(user: User) -> bool:
+    """Whether the user's role may author courses at all (approved teachers and admins)."""
     return user.is_authenticated and (user.is_teacher or user.is_admin_role)
+
+
+def _authored_by(user: User) -> Q:
+    return Q(created_by=user) | Q(authors=user)
+
+
+def is_course_author(*, user: User, course: Course) -> bool:
+    """Whether ``user`` may change ``course`` and read its answer keys; at most one query."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin_role:
+        return True
+    if not user.is_teacher:
+        return False  # a learner listed as an author (e.g. demoted since) gets nothing
+    if course.created_by_id == user.pk:
+        return True
+    return course.authors.filter(pk=user.pk).exists()
 
 
 def course_list_for(*, user: User) -> QuerySet[Course]:
@@ -31,7 +54,9 @@ def course_list_for(*, user: User) -> QuerySet[Course]:
     if user.is_admin_role:
         return courses
     if user.is_teacher:
-        return courses.filter(Q(status=Status.PUBLISHED) | Q(created_by=user))
+        visible = courses.filter(Q(status=Status.PUBLISHED) | _authored_by(user))
+        # The join through co-authors can repeat a course, as the enrolment join below does.
+        return Course.objects.filter(pk__in=visible.values("pk"))
     enrolled = Q(classrooms__enrollments__learner=user)
     visible = courses.filter(Q(is_public=True) | enrolled, status=Status.PUBLISHED)
     # The join through enrolments can repeat a course; select ids first to stay portable.
@@ -43,7 +68,7 @@ def course_visible_to(*, user: User, course: Course) -> bool:
     if user.is_admin_role:
         return True
     if course.status != Status.PUBLISHED:
-        return user.is_teacher and course.created_by_id == user.pk
+        return is_course_author(user=user, course=course)
     if user.is_teacher or course.is_public:
         return True
     return course.classrooms.filter(enrollments__learner=user).exists()
@@ -57,14 +82,14 @@ def course_get_for(*, user: User, slug: str) -> Course:
 
 
 def can_edit_course(*, user: User, course: Course) -> bool:
-    return user.is_admin_role or (user.is_teacher and course.created_by_id == user.pk)
+    return is_course_author(user=user, course=course)
 
 
 def course_editable_by(*, user: User, slug: str) -> Course:
     """A course the user may change: 404 if they cannot see it, 403 if they only may read it."""
     course = course_get_for(user=user, slug=slug)
     if not can_edit_course(user=user, course=course):
-        raise PermissionDenied("Only the course's author or an admin may change it.")
+        raise PermissionDenied("Only the course's authors or an admin may change it.")
     return course
 
 
@@ -117,7 +142,7 @@ def lesson_list_for(*, user: User, course: Course) -> QuerySet[Lesson]:
     lessons = course.lessons.select_related("module").prefetch_related(
         Prefetch("skills", queryset=Skill.objects.only("id", "slug"))
     )
-    if not is_author_role(user):
+    if not is_course_author(user=user, course=course):
         lessons = lessons.filter(status=Status.PUBLISHED)
     return lessons
 
@@ -134,7 +159,7 @@ def item_list_for(*, user: User, course: Course) -> QuerySet[Item]:
         Prefetch("choices", queryset=Choice.objects.order_by("position", "id")),
         Prefetch("skills", queryset=Skill.objects.only("id", "slug")),
     )
-    if not is_author_role(user):
+    if not is_course_author(user=user, course=course):
         items = items.filter(status=Status.PUBLISHED)
     return items
 

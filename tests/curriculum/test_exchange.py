@@ -40,7 +40,10 @@ def export_text(course: Course) -> str:
 def test_small_course_imports_every_field():
     author = TeacherFactory()
     result = course_import(
-        source_name="halves.json", content=dumps(small_course()).encode(), author=author
+        source_name="halves.json",
+        content=dumps(small_course()).encode(),
+        author=author,
+        publish=True,
     )
     course = result.course
     assert result.created

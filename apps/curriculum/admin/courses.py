@@ -38,7 +38,16 @@ class ModuleInline(admin.TabularInline):
 class CourseForm(AuthoringFormMixin, forms.ModelForm):
     class Meta:
         model = Course
-        fields = ["slug", "title", "description", "language", "status", "is_public", "classrooms"]
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "language",
+            "status",
+            "is_public",
+            "authors",
+            "classrooms",
+        ]
 
 
 class ImportForm(forms.Form):
@@ -52,6 +61,11 @@ class ImportForm(forms.Form):
         label="Course",
         help_text="For a CSV file: the course the items go into. For JSON: import under "
         "this slug instead of the file's.",
+    )
+    publish = forms.BooleanField(
+        required=False,
+        help_text="Take the course's status and visibility from the file. Without this a new "
+        "course is a private draft and an existing one keeps its own.",
     )
     dry_run = forms.BooleanField(required=False, help_text="Check the file; save nothing.")
 
@@ -81,7 +95,7 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "description"]
     list_select_related = ["created_by"]
     readonly_fields = ["created_by", "content_version", "created_at", "updated_at"]
-    autocomplete_fields = ["classrooms"]
+    autocomplete_fields = ["authors", "classrooms"]
     inlines = [ModuleInline]
     actions = ["publish", "unpublish", "export_json"]
 
@@ -180,6 +194,7 @@ class CourseAdmin(admin.ModelAdmin):
                     author=request.user,  # type: ignore[arg-type]
                     replace=form.cleaned_data["replace"],
                     course_slug=form.cleaned_data["course_slug"] or None,
+                    publish=form.cleaned_data["publish"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except ImportFailed as exc:

@@ -66,18 +66,23 @@ class CourseImportApi(APIView):
             and writes_existing
             and not selectors.can_edit_course(user=request_user(request), course=existing)
         ):
-            raise Forbidden("Only the course's author or an admin may change it.")
+            raise Forbidden("Only the course's authors or an admin may change it.")
         result = course_import(
             source_name=upload.name,
             content=content,
             author=request_user(request),
             replace=data.validated_data["replace"],
             course_slug=course_slug,
+            publish=data.validated_data["publish"],
         )
-        counts = asdict(result.written)
-        return Response(
-            {"course": result.course.slug, "counts": counts}, status=status.HTTP_201_CREATED
-        )
+        course = result.course
+        body = {
+            "course": course.slug,
+            "status": course.status,
+            "is_public": course.is_public,
+            "counts": asdict(result.written),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CourseExportApi(APIView):
@@ -91,12 +96,28 @@ class CourseExportApi(APIView):
                 description="json (default): the whole course; csv: its items",
             )
         ],
-        responses={(200, "application/json"): dict, (200, "text/csv"): str},
-        summary="Export a course with its answer keys (teachers and admins)",
+        responses={
+            (200, "application/json"): dict,
+            (200, "text/csv"): str,
+            400: OpenApiResponse(description="`as` is neither json nor csv."),
+            403: OpenApiResponse(description="Not an author of the course nor an admin."),
+            404: OpenApiResponse(description="No such course you can see."),
+        },
+        summary="Export a course with its answer keys (the course's authors and admins)",
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
         course = selectors.course_get_for(user=request_user(request), slug=slug)
-        if request.query_params.get("as", "json") == "csv":
+        if not selectors.is_course_author(user=request_user(request), course=course):
+            raise Forbidden(
+                "Only the course's authors or an admin may export it: the file holds the "
+                "answer keys."
+            )
+        as_format = request.query_params.get("as", "json")
+        if as_format not in ("json", "csv"):
+            raise ApplicationError(
+                "Unknown export format.", fields={"as": [f"Must be json or csv, not {as_format!r}."]}
+            )
+        if as_format == "csv":
             response = HttpResponse(items_to_csv(course), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{course.slug}-items.csv"'
             return response

@@ -62,10 +62,18 @@ class CourseImportInputSerializer(serializers.Serializer):
     course = serializers.SlugField(
         required=False, help_text="For an items CSV: the slug of the course to add them to."
     )
+    publish = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Take the course's status and visibility from the file. Without it a new "
+        "course is a private draft and an existing one keeps its own.",
+    )
 
 
 class CourseImportOutputSerializer(serializers.Serializer):
     course = serializers.CharField(help_text="Slug of the imported course.")
+    status = serializers.CharField(help_text="The course's status after the import.")
+    is_public = serializers.BooleanField(help_text="Whether every learner may see it.")
     counts = serializers.DictField(child=serializers.IntegerField())
 
 

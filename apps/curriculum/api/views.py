@@ -3,7 +3,7 @@
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -203,21 +203,34 @@ class SkillDetailApi(GenericAPIView):
         )
 
 
+def _lesson_output(request: Request, course: Course) -> type[serializers.Serializer]:
+    if selectors.is_course_author(user=request_user(request), course=course):
+        return s.LessonAuthorOutputSerializer
+    return s.LessonOutputSerializer
+
+
+def _item_output(request: Request, course: Course) -> type[serializers.Serializer]:
+    # The answer key goes to the course's authors and admins only, never to every teacher.
+    if selectors.is_course_author(user=request_user(request), course=course):
+        return s.ItemAuthorOutputSerializer
+    return s.ItemLearnerOutputSerializer
+
+
 class LessonListApi(GenericAPIView):
     queryset = Lesson.objects.none()
+    serializer_class = s.LessonOutputSerializer  # the schema's; requests use _lesson_output
 
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        if selectors.is_author_role(request_user(self.request)):
-            return s.LessonAuthorOutputSerializer
-        return s.LessonOutputSerializer
-
-    @extend_schema(responses={200: s.LessonOutputSerializer(many=True), **ERRORS})
+    @extend_schema(
+        responses={200: s.LessonOutputSerializer(many=True), **ERRORS},
+        description="The course's authors and admins get `LessonAuthorOutput` (drafts too).",
+    )
     def get(self, request: Request, slug: str) -> Response:
         course = selectors.course_get_for(user=request_user(request), slug=slug)
         page = self.paginate_queryset(
             selectors.lesson_list_for(user=request_user(request), course=course)
         )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        output = _lesson_output(request, course)
+        return self.get_paginated_response(output(page, many=True).data)
 
     @extend_schema(
         request=s.LessonInputSerializer, responses={201: s.LessonAuthorOutputSerializer, **ERRORS}
@@ -232,7 +245,7 @@ class LessonListApi(GenericAPIView):
 
 class LessonDetailApi(GenericAPIView):
     queryset = Lesson.objects.none()
-    get_serializer_class = LessonListApi.get_serializer_class
+    serializer_class = s.LessonOutputSerializer
 
     @extend_schema(responses={200: s.LessonOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str, lesson_slug: str) -> Response:
@@ -240,7 +253,7 @@ class LessonDetailApi(GenericAPIView):
         lesson = selectors.lesson_get_for(
             user=request_user(request), course=course, slug=lesson_slug
         )
-        return Response(self.get_serializer(lesson).data)
+        return Response(_lesson_output(request, course)(lesson).data)
 
 
 def _spec_from_input(data: dict[str, Any], base: ItemSpec | None = None) -> ItemSpec:
@@ -267,16 +280,13 @@ def _spec_from_input(data: dict[str, Any], base: ItemSpec | None = None) -> Item
 class ItemListApi(GenericAPIView):
     queryset = Item.objects.none()
     filterset_class = ItemFilter
-
-    def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        if selectors.is_author_role(request_user(self.request)):
-            return s.ItemAuthorOutputSerializer
-        return s.ItemLearnerOutputSerializer
+    serializer_class = s.ItemLearnerOutputSerializer  # the schema's; requests use _item_output
 
     @extend_schema(
         responses={200: s.ItemLearnerOutputSerializer(many=True), **ERRORS},
-        description="Learners get `ItemLearnerOutput` (no answer key, no explanation); "
-        "teachers and admins get `ItemAuthorOutput`.",
+        description="Learners and teachers who are not the course's authors get "
+        "`ItemLearnerOutput` (no answer key, no explanation); the course's authors and admins "
+        "get `ItemAuthorOutput`.",
     )
     def get(self, request: Request, slug: str) -> Response:
         course = selectors.course_get_for(user=request_user(request), slug=slug)
@@ -284,7 +294,7 @@ class ItemListApi(GenericAPIView):
             selectors.item_list_for(user=request_user(request), course=course)
         )
         page = self.paginate_queryset(items)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(_item_output(request, course)(page, many=True).data)
 
     @extend_schema(
         request=s.ItemInputSerializer, responses={201: s.ItemAuthorOutputSerializer, **ERRORS}
@@ -305,13 +315,13 @@ class ItemListApi(GenericAPIView):
 
 class ItemDetailApi(GenericAPIView):
     queryset = Item.objects.none()
-    get_serializer_class = ItemListApi.get_serializer_class
+    serializer_class = s.ItemLearnerOutputSerializer
 
     @extend_schema(responses={200: s.ItemLearnerOutputSerializer, **ERRORS})
     def get(self, request: Request, slug: str, item_slug: str) -> Response:
         course = selectors.course_get_for(user=request_user(request), slug=slug)
         item = selectors.item_get_for(user=request_user(request), course=course, slug=item_slug)
-        return Response(self.get_serializer(item).data)
+        return Response(_item_output(request, course)(item).data)
 
     @extend_schema(
         request=s.ItemUpdateInputSerializer, responses={200: s.ItemAuthorOutputSerializer, **ERRORS}

@@ -119,6 +119,7 @@ def _import_json(
     replace: bool,
     course_slug: str | None,
     dry_run: bool,
+    publish: bool,
 ) -> ImportResult:
     document = parse_json(source, text)
     problems = _header_problems(source, document) or structural_problems(source, document)
@@ -139,7 +140,7 @@ def _import_json(
         problems = _replace_problems(source, data, course, replace, slug_path)
         if problems:
             raise _fail(source, problems)
-        written = write_course(data=data, course=course, author=author)
+        written = write_course(data=data, course=course, author=author, publish=publish)
         transaction.set_rollback(dry_run)
     return ImportResult(
         course=written.course,
@@ -221,18 +222,21 @@ def course_import(
     replace: bool = False,
     course_slug: str | None = None,
     dry_run: bool = False,
+    publish: bool = False,
 ) -> ImportResult:
     """Import a course file (JSON) or items (CSV, into ``course_slug``). All or nothing.
 
     ``replace`` upserts into an existing course by slug and removes what the file no longer
     has; for JSON, ``course_slug`` imports under another slug. ``dry_run`` checks and writes,
-    then rolls back. Raises ``ImportFailed`` listing every problem found.
+    then rolls back. A new course is a private draft unless ``publish``, which takes the
+    course's status and visibility from the file (an existing course keeps its own without it).
+    Raises ``ImportFailed`` listing every problem found.
     """
     try:
         text = decode_text(source_name, content)
         if source_name.lower().endswith(".csv"):
             return _import_csv(source_name, text, replace, course_slug, dry_run)
-        return _import_json(source_name, text, author, replace, course_slug, dry_run)
+        return _import_json(source_name, text, author, replace, course_slug, dry_run, publish)
     except DecodeFailed as exc:
         raise ImportFailed([exc.problem]) from None
     except (DatabaseError, ProtectedError) as exc:

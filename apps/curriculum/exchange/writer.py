@@ -177,9 +177,19 @@ def _existing(queryset: Iterable[M]) -> dict[str, M]:
     return {obj.slug: obj for obj in queryset}  # type: ignore[attr-defined]
 
 
-def _write_course_row(data: dict[str, Any], course: Course | None, author: User | None) -> Course:
-    fields = {key: data[key] for key in ("title", "description", "language", "status", "is_public")}
+def _write_course_row(
+    data: dict[str, Any], course: Course | None, author: User | None, publish: bool
+) -> Course:
+    # Who sees the course is the importer's decision, not the file's: unless they say
+    # ``publish``, a new course is a private draft and an existing one keeps its status and
+    # visibility (a file could otherwise put every answer in front of every learner at once).
+    keys = ["title", "description", "language"]
+    if publish:
+        keys += ["status", "is_public"]
+    fields = {key: data[key] for key in keys}
     if course is None:
+        if not publish:
+            fields |= {"status": Status.DRAFT, "is_public": False}
         return Course.objects.create(slug=data["slug"], created_by=author, **fields)
     for name, value in fields.items():
         setattr(course, name, value)
@@ -342,12 +352,13 @@ def _write_assessments(
 
 
 def write_course(
-    *, data: dict[str, Any], course: Course | None, author: User | None
+    *, data: dict[str, Any], course: Course | None, author: User | None, publish: bool = False
 ) -> CourseWritten:
-    """Create the course (``course`` None) or make the stored one match ``data`` exactly."""
+    """Create the course (``course`` None) or make the stored one match ``data`` exactly
+    (its status and visibility only with ``publish``)."""
     created = course is None
     now = timezone.now()
-    course = _write_course_row(data, course, author)
+    course = _write_course_row(data, course, author, publish)
     renderer = Renderer()
     structure = _write_structure(course, data, created, now, renderer)
     items = write_items(

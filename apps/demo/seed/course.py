@@ -60,7 +60,9 @@ def demo_assessments(course: dict[str, Any]) -> list[dict[str, Any]]:
 def _import_demo_course(author: User | None, log: Callable[[str], None]) -> Course:
     document = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     document["course"].setdefault("assessments", demo_assessments(document["course"]))
-    result = course_import(source_name=DEMO_FILE.name, content=json.dumps(document), author=author)
+    result = course_import(
+        source_name=DEMO_FILE.name, content=json.dumps(document), author=author, publish=True
+    )
     log(f"demo course: {result.summary()}")
     return result.course
 

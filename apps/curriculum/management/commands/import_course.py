@@ -27,6 +27,12 @@ class Command(BaseCommand):
             help="The course the CSV items go into; for JSON, import under this slug instead.",
         )
         parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Take the course's status and visibility from the file; without it a new "
+            "course is a private draft and an existing one keeps its own.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Check and report, but save nothing."
         )
 
@@ -43,6 +49,7 @@ class Command(BaseCommand):
                 author=None,
                 replace=options["replace"],
                 course_slug=options["course"],
+                publish=options["publish"],
                 dry_run=options["dry_run"],
             )
         except ImportFailed as exc:
