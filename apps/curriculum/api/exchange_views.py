@@ -115,7 +115,8 @@ class CourseExportApi(APIView):
         as_format = request.query_params.get("as", "json")
         if as_format not in ("json", "csv"):
             raise ApplicationError(
-                "Unknown export format.", fields={"as": [f"Must be json or csv, not {as_format!r}."]}
+                "Unknown export format.",
+                fields={"as": [f"Must be json or csv, not {as_format!r}."]},
             )
         if as_format == "csv":
             response = HttpResponse(items_to_csv(course), content_type="text/csv; charset=utf-8")
