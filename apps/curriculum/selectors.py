@@ -93,6 +93,13 @@ def course_editable_by(*, user: User, slug: str) -> Course:
     return course
 
 
+def course_authors(*, course: Course) -> list[User]:
+    """The creator first, then the co-authors by username."""
+    authors = list(course.authors.order_by("username"))
+    creator = course.created_by
+    return [creator, *authors] if creator is not None else authors
+
+
 def course_counts(*, courses: QuerySet[Course]) -> QuerySet[Course]:
     return (
         courses.annotate(

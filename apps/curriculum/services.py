@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from django.utils.text import slugify
 
 from apps.accounts.models import Classroom, User
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, Forbidden, NotFound
 from apps.curriculum.graph import cycle_if_added, describe_cycle
 from apps.curriculum.markdown import render_inline, render_markdown
 from apps.curriculum.models import (
@@ -58,6 +58,32 @@ def course_create(*, author: User | None, slug: str, title: str, **fields: Any) 
             "Unknown fields.", fields={name: ["Unknown field."] for name in unknown}
         )
     return Course.objects.create(slug=slug, title=title.strip(), created_by=author, **fields)
+
+
+def course_author_add(*, course: Course, by: User, username: str) -> User:
+    """Make the teacher ``username`` a co-author of ``course`` (its creator or an admin asks)."""
+    if not (by.is_admin_role or course.created_by_id == by.pk):
+        raise Forbidden("Only the course's creator or an admin may choose its authors.")
+    teacher = User.objects.filter(username__iexact=username.strip()).first()
+    if teacher is None or not teacher.is_teacher:
+        # Approved teachers only: the answer keys must not go to a learner or a pending request.
+        raise ApplicationError(
+            "Unknown teacher.",
+            fields={"username": [f"No approved teacher account {username!r}."]},
+        )
+    if teacher.pk != course.created_by_id:
+        course.authors.add(teacher)
+    return teacher
+
+
+def course_author_remove(*, course: Course, by: User, username: str) -> None:
+    if not (by.is_admin_role or course.created_by_id == by.pk):
+        raise Forbidden("Only the course's creator or an admin may choose its authors.")
+    removed, _ = Course.authors.through.objects.filter(
+        course=course, user__username__iexact=username
+    ).delete()
+    if not removed:
+        raise NotFound(f"{username!r} is not a co-author of this course.")
 
 
 def course_update(*, course: Course, **fields: Any) -> Course:

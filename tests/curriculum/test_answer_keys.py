@@ -178,3 +178,47 @@ def test_the_admin_import_page_publishes_only_when_asked(db, client):
     assert client.post("/admin/curriculum/course/import/", form).status_code == 302
     course.refresh_from_db()
     assert (course.status, course.is_public) == (Status.PUBLISHED, True)
+
+
+# ------------------------------------------------------------------- choosing the co-authors
+
+
+def test_the_creator_adds_and_removes_a_coauthor(shared):
+    creator = client_for(shared["other_teacher"])
+    colleague = TeacherFactory()
+    assert client_for(colleague).get("/api/v1/courses/private/export/").status_code == 403
+    added = creator.post("/api/v1/courses/private/authors/", {"username": colleague.username})
+    assert added.status_code == 200, added.content
+    listed = [(row["username"], row["creator"]) for row in added.json()]
+    assert listed[0] == (shared["other_teacher"].username, True)
+    assert (colleague.username, False) in listed
+    assert client_for(colleague).get("/api/v1/courses/private/export/").status_code == 200
+    gone = creator.delete(f"/api/v1/courses/private/authors/{colleague.username}/")
+    assert gone.status_code == 204
+    assert client_for(colleague).get("/api/v1/courses/private/export/").status_code == 403
+    again = creator.delete(f"/api/v1/courses/private/authors/{colleague.username}/")
+    assert again.status_code == 404
+
+
+def test_only_approved_teachers_become_coauthors(shared):
+    creator = client_for(shared["other_teacher"])
+    learner = shared["inside"]
+    response = creator.post("/api/v1/courses/private/authors/", {"username": learner.username})
+    assert response.status_code == 400
+    assert "username" in response.json()["error"]["fields"]
+    missing = creator.post("/api/v1/courses/private/authors/", {})
+    assert missing.status_code == 400
+    assert "username" in missing.json()["error"]["fields"]
+    assert not shared["course"].authors.filter(pk=learner.pk).exists()
+
+
+def test_a_coauthor_cannot_choose_authors_and_strangers_cannot_list_them(shared):
+    coauthor = client_for(shared["coauthor"])
+    assert coauthor.get("/api/v1/courses/private/authors/").status_code == 200
+    body = {"username": TeacherFactory().username}
+    assert coauthor.post("/api/v1/courses/private/authors/", body).status_code == 403
+    stranger = client_for(shared["author"])
+    assert stranger.get("/api/v1/courses/private/authors/").status_code == 403
+    assert client_for(shared["inside"]).get("/api/v1/courses/private/authors/").status_code == 403
+    admin = client_for(shared["admin"])
+    assert admin.post("/api/v1/courses/private/authors/", body).status_code == 200

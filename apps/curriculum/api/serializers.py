@@ -1,8 +1,11 @@
 """Curriculum API payloads.
 
 Learner-facing serializers (``*LearnerOutputSerializer``) carry no answer key, accepted answer,
-correctness flag or explanation; author-facing ones (teachers and admins) carry everything.
+correctness flag or explanation; author-facing ones (the course's authors and admins only:
+``selectors.is_course_author``) carry everything.
 """
+
+from typing import Any
 
 from rest_framework import serializers
 
@@ -35,6 +38,19 @@ class CourseOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class CourseAuthorOutputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="shown_name")
+    creator = serializers.SerializerMethodField(help_text="The course's creator (not removable).")
+
+    def get_creator(self, user: Any) -> bool:
+        return bool(user.pk == self.context["course"].created_by_id)
+
+
+class CourseAuthorInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="An approved teacher's username.")
 
 
 class CourseCreateInputSerializer(serializers.Serializer):

@@ -11,6 +11,14 @@ urlpatterns = [
         name="api-course-export",
     ),
     path("courses/<slug:slug>/", views.CourseDetailApi.as_view(), name="api-course"),
+    path(
+        "courses/<slug:slug>/authors/", views.CourseAuthorsApi.as_view(), name="api-course-authors"
+    ),
+    path(
+        "courses/<slug:slug>/authors/<str:username>/",
+        views.CourseAuthorDetailApi.as_view(),
+        name="api-course-author",
+    ),
     path("courses/<slug:slug>/graph/", views.CourseGraphApi.as_view(), name="api-course-graph"),
     path("courses/<slug:slug>/modules/", views.ModuleListApi.as_view(), name="api-modules"),
     path("courses/<slug:slug>/skills/", views.SkillListApi.as_view(), name="api-skills"),

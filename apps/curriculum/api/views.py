@@ -104,6 +104,47 @@ class CourseDetailApi(GenericAPIView):
         return Response(self.get_serializer(course).data)
 
 
+class CourseAuthorsApi(GenericAPIView):
+    """Who may change the course and read its answer keys; its creator (or an admin) chooses."""
+
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = s.CourseAuthorOutputSerializer
+    queryset = Course.objects.none()  # the schema's; requests use the course's authors
+
+    def _listed(self, course: Course) -> Response:
+        authors = selectors.course_authors(course=course)
+        context = {"course": course}
+        return Response(s.CourseAuthorOutputSerializer(authors, many=True, context=context).data)
+
+    @extend_schema(
+        responses={200: s.CourseAuthorOutputSerializer(many=True), **ERRORS},
+        summary="List the course's authors (its authors and admins)",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return self._listed(selectors.course_editable_by(user=request_user(request), slug=slug))
+
+    @extend_schema(
+        request=s.CourseAuthorInputSerializer,
+        responses={200: s.CourseAuthorOutputSerializer(many=True), **ERRORS},
+        summary="Add an approved teacher as a co-author (the creator or an admin)",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
+        data = _validated(s.CourseAuthorInputSerializer, request.data)
+        services.course_author_add(course=course, by=request_user(request), **data)
+        return self._listed(course)
+
+
+class CourseAuthorDetailApi(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Remove a co-author")
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        course = selectors.course_editable_by(user=request_user(request), slug=slug)
+        services.course_author_remove(course=course, by=request_user(request), username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class CourseGraphApi(GenericAPIView):
     serializer_class = s.CourseGraphOutputSerializer
 
