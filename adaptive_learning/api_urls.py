@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.curriculum.api.urls")),
     path("", include("apps.recommendations.api.urls")),
+    path("", include("apps.privacy.api.urls")),
 ]

@@ -32,6 +32,11 @@ DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "apps.recommendations.tasks.prune_recommendation_log",
         "schedule": crontab(hour="4", minute="0"),
     },
+    # Hourly at minute 20: erase learners whose deletion request's grace period is over.
+    "erase-due-learners": {
+        "task": "apps.privacy.tasks.erase_due_learners",
+        "schedule": crontab(minute="20"),
+    },
     # Nightly at 02:15: refit BKT per skill, calibrate IRT items per course, then rebuild the
     # affected learners' mastery and ability (only what has new responses since the last run).
     "recalculate-learner-models": {
@@ -39,5 +44,13 @@ DEFAULT_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour="2", minute="15"),
         "kwargs": {"full": False},
         "description": "Nightly BKT refit, IRT calibration and learner-state rebuild.",
+    },
+    # Every minute: a recalculation run whose worker died (no lock heartbeat for
+    # RECALCULATION_LOCK_TTL_SECONDS) is marked failed and started again. Checks queued while
+    # no worker was up are cheap and idempotent: the first one restarts, the rest find nothing.
+    "recalculation-watchdog": {
+        "task": "apps.recommendations.tasks.recalculation_watchdog",
+        "schedule": crontab(minute="*"),
+        "description": "Fail and restart a recalculation run whose worker stopped responding.",
     },
 }

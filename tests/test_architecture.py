@@ -18,7 +18,8 @@ ALLOWED = {
     "curriculum": {"core", "accounts"},
     "assessments": {"core", "accounts", "curriculum"},
     "recommendations": {"core", "accounts", "curriculum", "assessments"},
-    "web": {"core", "accounts", "curriculum", "assessments", "recommendations"},
+    "privacy": {"core", "accounts", "curriculum", "assessments", "recommendations"},
+    "web": {"core", "accounts", "curriculum", "assessments", "recommendations", "privacy"},
     "demo": {"core", "accounts", "curriculum", "assessments", "recommendations"},
 }
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .env import BASE_DIR, INSECURE_DEFAULT_SECRET_KEY, VAR_DIR, env
-from .logging_config import build_logging
+from .logging_config import build_logging, parse_admins
 
 VAR_DIR.mkdir(exist_ok=True)
 
@@ -36,24 +36,30 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_prometheus",
     "django_guid",
+    "axes",
     "apps.core",
     "apps.accounts",
     "apps.curriculum",
     "apps.assessments",
     "apps.recommendations",
     "apps.recommendations.recalculation",
+    "apps.privacy",
     "apps.web",
     "apps.demo",
 ]
 
 MIDDLEWARE = [
-    # First, so probes and scrapers reach /health, /ready and /metrics by pod IP without
-    # the host check or the HTTPS redirect getting in the way.
+    # Outermost, so every response carries it, the ops endpoints' too (PERMISSIONS_POLICY).
+    "apps.core.middleware.PermissionsPolicyMiddleware",
+    # Before any middleware that checks the request, so probes and scrapers reach /health,
+    # /ready and /metrics by pod IP without the host check or the HTTPS redirect in the way.
     "apps.core.middleware.OpsEndpointsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
     "apps.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Class heatmaps run to ~1 MB of HTML; Django's gzip pads responses against BREACH and CSRF
     # tokens are masked per request.
     "django.middleware.gzip.GZipMiddleware",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # Last, as axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "adaptive_learning.urls"
@@ -161,6 +169,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (apps.accounts.lockout): AXES_FAILURE_LIMIT failures for one username from one
+# address, or from one address in all, lock that client out for AXES_COOLOFF_MINUTES. Counts
+# live in the database, so they hold when Redis is down. Behind a school's NAT many learners
+# share one address: raise the limit there rather than dropping the address-wide rule.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "apps.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -168,6 +194,12 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Adaptive Learning <noreply@localhost>")
+# Error reports (LOGGING's mail_admins handler): DJANGO_ADMINS="Ada Ops <ada@example.com>,...",
+# sent from SERVER_EMAIL; a slow mail server must not hold the failing request for long.
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Adaptive Learning] ")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # --- Internationalisation and static files ----------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -196,11 +228,48 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
+# Scripts and styles come only from our own static files: no template, SVG chart or admin
+# customisation has an inline <script>, style="" or <style> (tests/core/test_security_headers.py
+# checks every page), so markup injected into content cannot run or restyle the page. Only the
+# API docs views relax style-src, for themselves (adaptive_learning/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: for the blank favicon and the admin's icons
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, switched off for the page and anything it embeds.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # --- REST API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, plus the logout denylist.
+        "apps.accounts.authentication.DenylistJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -251,6 +320,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ContentStatusEnum": "apps.curriculum.models.Status",
         "AttemptStatusEnum": "apps.assessments.models.AttemptStatus",
+        "TeacherRequestStatusEnum": "apps.accounts.models.TeacherRequestStatus",
     },
 }
 
@@ -288,6 +358,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Keep Django's LOGGING (JSON lines with the request id) in workers too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A recalculation run's lock lives on heartbeats: the process working on it refreshes it every
+# HEARTBEAT seconds; a lock not refreshed for TTL seconds (a few missed beats) belongs to a dead
+# worker, and the watchdog (every minute) or the next run takes it over and fails that run.
+RECALCULATION_HEARTBEAT_SECONDS = env.float("RECALCULATION_HEARTBEAT_SECONDS", default=15.0)
+RECALCULATION_LOCK_TTL_SECONDS = env.float("RECALCULATION_LOCK_TTL_SECONDS", default=60.0)
+# Fault tests only (0 in use): a pause after each phase, a window to kill a worker mid-run.
+RECALCULATION_PHASE_PAUSE_SECONDS = env.float("RECALCULATION_PHASE_PAUSE_SECONDS", default=0.0)
 
 # --- Observability -----------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -299,8 +376,10 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": True,
     "UUID_LENGTH": 32,
 }
-# When set, /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
+# When set, /metrics requires "Authorization: Bearer <METRICS_TOKEN>". Without a token it is
+# served only when METRICS_PUBLIC is true: here by default, never by default in production.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=True)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Names of the checks /ready runs; tests and ops can narrow them.
@@ -319,3 +398,13 @@ ANSWER_RECEIPT_RETENTION_DAYS = env.int("ANSWER_RECEIPT_RETENTION_DAYS", default
 # One recommendation record is written per answer; teachers read the recent ones in the learner
 # drill-down, so older ones are pruned nightly. The response log itself is never pruned.
 RECOMMENDATION_LOG_RETENTION_DAYS = env.int("RECOMMENDATION_LOG_RETENTION_DAYS", default=180)
+
+# --- Learners' data rights (apps.privacy) ---------------------------------------------------
+# A learner's deletion request is carried out this many days after it is made (hourly task), so
+# a request made by mistake, or by someone at an unlocked screen, can be cancelled; 0 erases at
+# once. Admins erase at once from the admin either way.
+PRIVACY_ERASURE_GRACE_DAYS = env.int("PRIVACY_ERASURE_GRACE_DAYS", default=7)
+# What erasure does with the learner's answers: "anonymise" keeps them, detached from any person
+# (the account row is emptied and deactivated), so item statistics and the nightly refit keep
+# their evidence; "remove" deletes them with everything else.
+PRIVACY_ERASURE_RESPONSES = env.str("PRIVACY_ERASURE_RESPONSES", default="anonymise")

@@ -6,8 +6,15 @@ Everything still comes from the environment; this module only hardens defaults a
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY, SIMPLE_JWT
+from .base import ADMINS, ALLOWED_HOSTS, DEBUG, EMAIL_CONFIG, SECRET_KEY, SIMPLE_JWT
 from .env import INSECURE_DEFAULT_SECRET_KEY, env
+
+# Backends that would swallow the error reports DJANGO_ADMINS asks for.
+MAIL_GOES_NOWHERE = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
 
 
 def _refuse_insecure_configuration() -> None:
@@ -22,6 +29,8 @@ def _refuse_insecure_configuration() -> None:
         problems.append("JWT_SIGNING_KEY must not be the default key")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the site's host names (not '*')")
+    if ADMINS and EMAIL_CONFIG["EMAIL_BACKEND"] in MAIL_GOES_NOWHERE:
+        problems.append("DJANGO_ADMINS is set but EMAIL_URL sends no mail (set an smtp:// URL)")
     if problems:
         raise ImproperlyConfigured("Refusing to start: " + "; ".join(problems) + ".")
 
@@ -36,5 +45,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Without METRICS_TOKEN, /metrics answers 403 here unless METRICS_PUBLIC=true says to serve it
+# openly (e.g. a cluster where only Prometheus' namespace can reach the pods).
+METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=False)
 
 ENVIRONMENT = "production"

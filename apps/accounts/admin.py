@@ -1,12 +1,26 @@
-from django.contrib import admin
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from apps.accounts import services
-from apps.accounts.models import Classroom, Enrollment, Role, User
+from apps.accounts.models import (
+    Classroom,
+    Enrollment,
+    Role,
+    TeacherInvitation,
+    TeacherRequest,
+    TeacherRequestStatus,
+    User,
+)
+from apps.accounts.requests import request_user
 from apps.accounts.usernames import username_clean
+from apps.core.exceptions import ApplicationError
 
 
 class UserAddForm(AdminUserCreationForm):
@@ -120,3 +134,86 @@ class ClassroomAdmin(admin.ModelAdmin):
     def open_joining(self, request: HttpRequest, queryset: QuerySet[Classroom]) -> None:
         for classroom in queryset:
             services.classroom_set_joining(classroom=classroom, enabled=True)
+
+
+@admin.register(TeacherRequest)
+class TeacherRequestAdmin(admin.ModelAdmin):
+    """Where admins vet teacher requests: filter on "Pending", select, approve or decline."""
+
+    list_display = ["user", "user_email", "note", "status", "created_at", "decided_by"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["user__username", "user__email", "note"]
+    list_select_related = ["user", "decided_by"]
+    fields = ("user", "note", "status", "decided_by", "decided_at", "created_at")
+    readonly_fields = fields  # decisions go through the actions (and so the services)
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people ask for themselves; admins who want a teacher set the role
+
+    @admin.display(description="E-mail", ordering="user__email")
+    def user_email(self, teacher_request: TeacherRequest) -> str:
+        return teacher_request.user.email
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[TeacherRequest], approve: bool
+    ) -> None:
+        decide = services.teacher_request_approve if approve else services.teacher_request_decline
+        done = 0
+        for teacher_request in queryset.filter(status=TeacherRequestStatus.PENDING):
+            decide(request=teacher_request, by=request_user(request))
+            done += 1
+        skipped = queryset.count() - done
+        verb = "approved" if approve else "declined"
+        self.message_user(request, f"{done} request(s) {verb}; {skipped} already decided skipped.")
+
+    @admin.action(description="Approve: make these people teachers")
+    def approve(self, request: HttpRequest, queryset: QuerySet[TeacherRequest]) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Decline selected requests")
+    def decline(self, request: HttpRequest, queryset: QuerySet[TeacherRequest]) -> None:
+        self._decide(request, queryset, approve=False)
+
+
+class TeacherInvitationForm(forms.ModelForm):
+    valid_days = forms.IntegerField(
+        min_value=1, max_value=90, initial=7, help_text="The link stops working after this."
+    )
+
+    class Meta:
+        model = TeacherInvitation
+        fields = ["email"]
+
+
+@admin.register(TeacherInvitation)
+class TeacherInvitationAdmin(admin.ModelAdmin):
+    """Invite a teacher: the link is shown once after saving (only its hash is stored)."""
+
+    form = TeacherInvitationForm
+    list_display = ["email", "created_at", "expires_at", "created_by", "used_at", "used_by"]
+    list_filter = ["created_at", "used_at"]
+    search_fields = ["email"]
+    list_select_related = ["created_by", "used_by"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: TeacherInvitation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        try:
+            issued = services.teacher_invitation_create(
+                email=obj.email,
+                by=request_user(request),
+                valid_for=timedelta(days=form.cleaned_data["valid_days"]),
+            )
+        except ApplicationError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return
+        obj.pk, obj.created_at = issued.invitation.pk, issued.invitation.created_at
+        link = request.build_absolute_uri(f"{reverse('signup')}?invitation={issued.token}")
+        self.message_user(
+            request,
+            f"Send this one-time sign-up link to {issued.invitation.email} "
+            f"(it is not shown again): {link}",
+            level=messages.WARNING,
+        )

@@ -112,3 +112,90 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} in {self.classroom}"
+
+
+class TeacherRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class TeacherRequest(TimeStampedModel):
+    """A learner asking for a teacher account. The account stays a learner until an admin
+    approves (teachers create classrooms and see their learners' work, so schools vet them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_requests"
+    )
+    note = models.CharField(
+        max_length=500, blank=True, help_text="What the person wrote, e.g. their school."
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=TeacherRequestStatus.choices,
+        default=TeacherRequestStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Asking twice while a request is open is the same request, not a second one.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_teacher_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.status})"
+
+
+class TeacherInvitation(TimeStampedModel):
+    """A one-time sign-up link that creates a teacher directly. Only the token's SHA-256 is
+    stored, so a leaked database (or an admin page) does not hand out usable invitations."""
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class AccessTokenDenylist(models.Model):
+    """Access tokens ended by a logout, kept until they would have expired anyway. In the
+    database, not the cache: a Redis restart or outage must not bring a revoked token back."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.jti

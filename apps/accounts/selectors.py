@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, QuerySet
 from django.shortcuts import get_object_or_404
 
-from apps.accounts.models import Classroom, Role, User
+from apps.accounts.models import AccessTokenDenylist, Classroom, Role, TeacherRequest, User
 from apps.core.metrics import GaugeSample
 
 
@@ -48,3 +48,28 @@ def user_count_gauges() -> Iterable[GaugeSample]:
         yield GaugeSample(
             "adaptive_users", "Active user accounts by role.", {"role": role}, counts.get(role, 0)
         )
+
+
+def access_token_is_revoked(*, jti: str) -> bool:
+    return AccessTokenDenylist.objects.filter(jti=jti).exists()
+
+
+def user_for_access_token(*, user_id: str | int, jti: str | None) -> tuple[User, bool] | None:
+    """The token's user and whether the token was ended by a logout, in one query."""
+    revoked = AccessTokenDenylist.objects.filter(jti=jti) if jti else None
+    users = User.objects.filter(pk=user_id)
+    if revoked is None:
+        user = users.first()
+        return None if user is None else (user, False)
+    row = users.annotate(token_revoked=Exists(revoked)).first()
+    return None if row is None else (row, bool(row.token_revoked))  # type: ignore[attr-defined]
+
+
+def teacher_request_status(*, user: User) -> str | None:
+    """The state of the user's latest request to become a teacher, or None if never asked."""
+    return (
+        TeacherRequest.objects.filter(user=user)
+        .order_by("-created_at", "-id")
+        .values_list("status", flat=True)
+        .first()
+    )

@@ -16,6 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
+# What a 503 for a lost database tells clients to wait: long enough for a failover or a pooler
+# to reconnect, short enough that a learner's answer is retried within the same minute.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class ApplicationError(Exception):
@@ -117,7 +120,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         # API's shape (a 503) instead of Django's HTML 500. Logged, as it needs an operator.
         logger.exception("API request failed: the database is unavailable")
         body = error_body("database_unavailable", "The database is unavailable; try again shortly.")
-        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(
+            body,
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

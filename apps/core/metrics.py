@@ -85,17 +85,32 @@ def register_business_collector() -> None:
         prometheus_client.REGISTRY.register(_business_collector)
 
 
-def _authorised(request: HttpRequest) -> bool:
+def _refusal(request: HttpRequest) -> HttpResponse | None:
+    """Why this scrape may not read the metrics (a response to send), or None when it may.
+
+    With a token, only "Authorization: Bearer <token>" reads them. Without one they are open
+    only where METRICS_PUBLIC says so (development by default; production refuses, so a
+    forgotten token never leaves the business gauges and request figures open to anyone).
+    """
     token = settings.METRICS_TOKEN
-    if not token:
-        return True
-    header = request.headers.get("Authorization", "")
-    return hmac.compare_digest(header, f"Bearer {token}")
+    if token:
+        header = request.headers.get("Authorization", "")
+        if hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
+            return None
+        return HttpResponse("metrics token required\n", status=401, content_type="text/plain")
+    if settings.METRICS_PUBLIC:
+        return None
+    return HttpResponse(
+        "metrics are disabled: set METRICS_TOKEN (or METRICS_PUBLIC=true to serve them openly)\n",
+        status=403,
+        content_type="text/plain",
+    )
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not _authorised(request):
-        return HttpResponse("metrics token required\n", status=401, content_type="text/plain")
+    refusal = _refusal(request)
+    if refusal is not None:
+        return refusal
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several gunicorn workers: merge their files, then add the database-derived gauges.
         registry = prometheus_client.CollectorRegistry()

@@ -4,9 +4,16 @@ the ``recalculation`` package and ``services.retention``).
 `recalculate_all` (the beat entry) starts a run and queues a group of one task per course, so
 more workers finish sooner. Transient database and broker errors are retried with backoff; any
 other failure, or retries running out, marks the run failed and releases the lock.
+
+`recalculation_watchdog` (beat, every minute) finds a run whose worker died (its lock's
+heartbeat stopped: ``recalculation.runs``), fails it and starts the same run again. The dead
+worker's unacknowledged course task comes back only after the broker's visibility timeout (an
+hour on Redis; never on the filesystem broker); by then its run is over and it does nothing.
 """
 
+import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from celery import Task, group, shared_task
@@ -14,15 +21,22 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerError
 
+from apps.curriculum.models import Course
 from apps.recommendations.models import RunStatus
 from apps.recommendations.recalculation.course import (
     recalculate_course,
     recalculation_fail,
     recalculation_start,
 )
-from apps.recommendations.recalculation.runs import COURSE_SOFT_TIME_LIMIT, COURSE_TIME_LIMIT
+from apps.recommendations.recalculation.runs import (
+    COURSE_SOFT_TIME_LIMIT,
+    COURSE_TIME_LIMIT,
+    recalculation_reap_dead,
+    recalculation_restart_allowed,
+)
 from apps.recommendations.services.retention import answer_receipts_prune, recommendation_log_prune
 
+logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 RETRY = {
     "autoretry_for": TRANSIENT_ERRORS,
@@ -66,14 +80,33 @@ def _queue_courses(run_id: int, course_ids: list[int], full: bool) -> None:
 
 
 @shared_task(soft_time_limit=300, time_limit=360, **RETRY)
-def recalculate_all(full: bool = False, trigger: str = "beat") -> int:
-    """Start a run over every course with new responses (all with `full`); returns its id."""
+def recalculate_all(full: bool = False, trigger: str = "beat", course_id: int | None = None) -> int:
+    """Start a run over every course with new responses (all with `full`; only `course_id` if
+    given); returns its id."""
+    course = None if course_id is None else Course.objects.filter(pk=course_id).first()
     with transaction.atomic():
-        run = recalculation_start(trigger=trigger, full=full)
+        run = recalculation_start(trigger=trigger, full=full, course=course)
         course_ids = list(run.counts.get("planned_course_ids", []))
         if run.status == RunStatus.RUNNING and course_ids:
             transaction.on_commit(lambda: _queue_courses(run.pk, course_ids, full))
     return run.pk
+
+
+@shared_task(soft_time_limit=50, time_limit=55)
+def recalculation_watchdog() -> int | None:
+    """Fail a run whose worker stopped responding and queue it again (same scope: full or not,
+    one course or all); returns the dead run's id, or None when no run is dead."""
+    dead = recalculation_reap_dead()
+    if dead is None:
+        return None
+    if not recalculation_restart_allowed():
+        logger.error("recalculation run %s died; not restarted: restarts keep dying", dead.pk)
+        return dead.pk
+    restart = partial(
+        recalculate_all.delay, full=dead.full, trigger="watchdog", course_id=dead.course_id
+    )
+    transaction.on_commit(restart)
+    return dead.pk
 
 
 @shared_task(soft_time_limit=600, time_limit=660)

@@ -5,9 +5,11 @@ from django.urls import include, path
 
 from apps.web import home
 from apps.web.accounts import views as accounts
+from apps.web.accounts.forms import QueuedPasswordResetForm
 from apps.web.classrooms import views as classrooms
 from apps.web.learner import placement_views as placement
 from apps.web.learner import views as learner
+from apps.web.privacy import views as privacy
 from apps.web.teacher import views as teacher
 
 urlpatterns = [
@@ -19,9 +21,24 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/teacher-request/", accounts.teacher_request_view, name="teacher-request"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Learners
     path("history/", learner.history_view, name="history"),
+    path("account/data/", privacy.my_data_view, name="my-data"),
+    path("account/data/download/", privacy.my_data_download_view, name="my-data-download"),
+    path("account/data/delete/", privacy.deletion_request_view, name="my-data-deletion"),
+    path(
+        "account/data/delete/cancel/",
+        privacy.deletion_cancel_view,
+        name="my-data-deletion-cancel",
+    ),
+    path("classrooms/<int:pk>/leave/", privacy.classroom_leave_view, name="classroom-leave"),
     path("classrooms/join/", learner.classroom_join_view, name="classroom-join"),
     path("learn/<slug:slug>/", learner.practice_view, name="practice"),
     path("learn/<slug:slug>/answer/", learner.practice_answer_view, name="practice-answer"),
@@ -60,6 +77,11 @@ urlpatterns = [
         "classrooms/<int:pk>/courses/<slug:slug>/remove/",
         classrooms.classroom_unassign_course_view,
         name="classroom-unassign-course",
+    ),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/remove/",
+        privacy.classroom_remove_learner_view,
+        name="classroom-remove-learner",
     ),
     path("classrooms/<int:pk>/overview/", teacher.class_overview_view, name="class-overview"),
     path(

@@ -72,3 +72,21 @@ def child_exit(server, worker):
     """Drop the live-gauge files of a worker that exited (recycled, crashed or scaled down)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Send no ``Server`` header: gunicorn writes "Server: gunicorn" on every response and has
+    no setting to turn it off, and naming the server (and so its known bugs) helps no client.
+    Its HTTP/1 response writes the header in ``default_headers``; this drops that one line.
+    tests/core/test_gunicorn_headers.py checks it against a real gunicorn."""
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "drops_server_header", False):
+        return
+
+    def default_headers(self):
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.drops_server_header = True
+    wsgi.Response.default_headers = default_headers

@@ -98,9 +98,10 @@ def test_password_change(client):
     assert user.check_password("a brand new passphrase")
 
 
-def test_password_reset_by_email(client):
+def test_password_reset_by_email(client, eager_celery, django_capture_on_commit_callbacks):
     user = LearnerFactory(email="reset.me@example.com")
-    client.post(reverse("password_reset"), {"email": "reset.me@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "reset.me@example.com"})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)

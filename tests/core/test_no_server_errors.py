@@ -210,6 +210,7 @@ def test_the_token_endpoint_answers_a_json_503_when_the_database_is_down(learner
     # then
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "5"
     assert response.json() == {
         "error": {
             "code": "database_unavailable",
@@ -217,3 +218,33 @@ def test_the_token_endpoint_answers_a_json_503_when_the_database_is_down(learner
             "fields": {},
         }
     }
+
+
+def test_a_throttled_login_says_when_to_retry(learner, monkeypatch):
+    # given: a limit of two logins a minute, both used
+    from django.core.cache import caches
+    from rest_framework.throttling import ScopedRateThrottle
+
+    caches["throttle"].clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "2/minute"})
+    body = {"username": learner.username, "password": "wrong"}
+    client = APIClient()
+    assert [client.post("/api/v1/auth/token/", body).status_code for _ in range(2)] == [401, 401]
+    # when
+    response = client.post("/api/v1/auth/token/", body)
+    # then
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["error"]["code"] == "throttled"
+
+
+@pytest.mark.parametrize("answer", ["x\x00", ["a\x00"], {"k\x00": "v"}])
+def test_a_nul_character_in_an_answer_is_not_a_500(learner, answer):
+    # PostgreSQL's jsonb (and text) refuse U+0000, where SQLite stores it.
+    from tests.recommendations.builders import chain_course
+
+    item = chain_course(skills=1, items_per_skill=1).items.get()
+    body = {"client_id": "6f1c1a52-4d8e-4a8f-9c7e-0d7b2d3c9a10", "item": item.pk, "answer": answer}
+    response = client_for(learner).post("/api/v1/practice/answers/", body, format="json")
+    assert response.status_code == 400, response.content[:500]
+    assert list(response.json()["error"]["fields"]) == ["answer"]

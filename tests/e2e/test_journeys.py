@@ -45,7 +45,8 @@ def sign_up(page: Page, base: str) -> None:
     page.get_by_label("Username").fill(LEARNER)
     page.get_by_label("Password", exact=True).fill(LEARNER_PASSWORD)
     page.get_by_label("Password again").fill(LEARNER_PASSWORD)
-    expect(page.get_by_label("Learner")).to_be_checked()
+    # Sign-up makes a learner; a teacher account is only asked for, and an admin approves it.
+    expect(page.get_by_label("I am a teacher: ask for a teacher account")).not_to_be_checked()
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name=f"Hello, {LEARNER}")).to_be_visible()
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from apps.accounts.models import Classroom, Role, User
+from apps.accounts import selectors
+from apps.accounts.models import Classroom, Role, TeacherRequest, TeacherRequestStatus, User
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -18,14 +19,65 @@ class RegisterInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
         choices=[Role.LEARNER, Role.TEACHER],
         default=Role.LEARNER,
-        help_text="learner (default) or teacher; admin accounts are created by admins.",
+        help_text=(
+            "Deprecated: `teacher` means `request_teacher: true`. Sign-up always creates a "
+            "learner; an admin approves a teacher request (see `teacher_request` in the answer)."
+        ),
+    )
+    request_teacher = serializers.BooleanField(
+        default=False, help_text="Ask for a teacher account; an admin approves or declines it."
+    )
+    teacher_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        default="",
+        help_text="For the admin who decides, e.g. your school.",
+    )
+    invitation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        default="",
+        help_text="A teacher invitation token: creates a teacher account at once (single use).",
     )
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
+    # Optional, so "" when none was given: not an address, hence no `format: email` here.
+    email = serializers.CharField(read_only=True)
+    teacher_request = serializers.SerializerMethodField(
+        help_text="Your latest request to become a teacher: null if you never asked."
+    )
+
     class Meta:
         model = User
-        fields = ["id", "username", "email", "display_name", "role", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "display_name",
+            "role",
+            "teacher_request",
+            "date_joined",
+        ]
+        read_only_fields = fields
+
+    def get_teacher_request(self, user: User) -> TeacherRequestStatus | None:
+        status = selectors.teacher_request_status(user=user)
+        return TeacherRequestStatus(status) if status else None
+
+
+class TeacherRequestInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="", help_text="e.g. your school"
+    )
+
+
+class TeacherRequestOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeacherRequest
+        fields = ["id", "status", "note", "created_at", "decided_at"]
         read_only_fields = fields
 
 

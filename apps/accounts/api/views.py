@@ -2,6 +2,7 @@ from collections.abc import Sequence
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -9,12 +10,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from apps.accounts import selectors, services
 from apps.accounts.api import serializers as s
-from apps.accounts.models import Classroom, User
+from apps.accounts.lockout import LockedOut
+from apps.accounts.models import Classroom, Role, User
 from apps.accounts.permissions import IsLearner, IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
@@ -39,17 +42,45 @@ class RegisterApi(AuthThrottleMixin, APIView):
     @extend_schema(
         request=s.RegisterInputSerializer,
         responses={201: s.UserOutputSerializer, **ERROR_RESPONSES},
-        summary="Create a learner or teacher account",
+        summary="Create a learner account (optionally asking to become a teacher)",
+        description=(
+            "Always creates a learner, unless `invitation` holds a valid teacher invitation. "
+            "`request_teacher` (or the older `role: teacher`) files a teacher request that an "
+            "admin approves; until then the account is a learner and `teacher_request` is "
+            "`pending`. An e-mail address already in use is accepted (its owner is told by "
+            "mail), so the answer never reveals which addresses have accounts."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = s.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_create(**data.validated_data)
+        fields = data.validated_data
+        user = services.user_sign_up(
+            username=fields["username"],
+            password=fields["password"],
+            email=fields["email"],
+            display_name=fields["display_name"],
+            request_teacher=fields["request_teacher"] or fields["role"] == Role.TEACHER,
+            teacher_note=fields["teacher_note"],
+            invitation_token=fields["invitation"],
+        )
         return Response(s.UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenObtainApi(AuthThrottleMixin, TokenObtainPairView):
-    """Exchange username and password for an access and a refresh token."""
+    """Exchange username and password for an access and a refresh token.
+
+    Failed passwords count towards the login lockout (apps.accounts.lockout); a locked-out
+    client gets a 429 `locked_out`, even with the right password, until the cool-off ends."""
+
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            # axes flags the request it was handed (DRF's Request), not Django's.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(request) from None
+            raise
 
 
 class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
@@ -63,7 +94,12 @@ class LogoutApi(AuthThrottleMixin, APIView):
     @extend_schema(
         request=s.LogoutInputSerializer,
         responses={205: None, **ERROR_RESPONSES},
-        summary="Revoke a refresh token (log out this device)",
+        summary="Log out this device: revoke the refresh token and the access token sent",
+        description=(
+            "Blacklists `refresh`. The access token in `Authorization: Bearer`, if any, is "
+            "ended too: it gets a 401 `token_revoked` from then on. Other devices' tokens "
+            "keep working."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = s.LogoutInputSerializer(data=request.data)
@@ -76,7 +112,24 @@ class LogoutApi(AuthThrottleMixin, APIView):
                 code="token_not_valid",
                 fields={"refresh": [str(error)]},
             ) from error
+        access = _bearer_access_token(request)
+        if access is not None:
+            services.access_token_revoke(
+                jti=str(access[jwt_settings.JTI_CLAIM]), expires_at=int(access["exp"])
+            )
         return Response(status=status.HTTP_205_RESET_CONTENT)
+
+
+def _bearer_access_token(request: Request) -> AccessToken | None:
+    """The valid access token the request carries, if any (an expired or forged one is no
+    threat, so logout ignores it rather than failing)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(header) != 2 or header[0].lower() != "bearer":
+        return None
+    try:
+        return AccessToken(header[1])
+    except TokenError:
+        return None
 
 
 class MeApi(APIView):
@@ -95,6 +148,25 @@ class MeApi(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request_user(request), **data.validated_data)
         return Response(s.UserOutputSerializer(user).data)
+
+
+class TeacherRequestApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.TeacherRequestInputSerializer,
+        responses={201: s.TeacherRequestOutputSerializer, **ERROR_RESPONSES},
+        summary="Ask for a teacher account (learners); an admin approves or declines",
+    )
+    def post(self, request: Request) -> Response:
+        data = s.TeacherRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        teacher_request = services.teacher_request_create(
+            user=request_user(request), note=data.validated_data["note"]
+        )
+        return Response(
+            s.TeacherRequestOutputSerializer(teacher_request).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ClassroomListCreateApi(GenericAPIView):

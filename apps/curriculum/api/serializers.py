@@ -108,7 +108,9 @@ class ModuleCreateInputSerializer(serializers.Serializer):
 
 
 class SkillOutputSerializer(serializers.ModelSerializer):
-    module = serializers.CharField(source="module.slug", default=None, read_only=True)
+    module = serializers.CharField(
+        source="module.slug", default=None, read_only=True, allow_null=True
+    )
     prerequisites = serializers.SerializerMethodField()
 
     class Meta:
@@ -160,7 +162,9 @@ class CourseGraphOutputSerializer(serializers.Serializer):
 
 
 class LessonOutputSerializer(serializers.ModelSerializer):
-    module = serializers.CharField(source="module.slug", default=None, read_only=True)
+    module = serializers.CharField(
+        source="module.slug", default=None, read_only=True, allow_null=True
+    )
     skills: "serializers.SlugRelatedField[Skill]" = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )

@@ -110,6 +110,7 @@ class CourseAuthorsApi(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = s.CourseAuthorOutputSerializer
     queryset = Course.objects.none()  # the schema's; requests use the course's authors
+    pagination_class = None  # a short list, answered whole (and so documented)
 
     def _listed(self, course: Course) -> Response:
         authors = selectors.course_authors(course=course)

@@ -1,6 +1,8 @@
 """The nightly recalculation: refit BKT per skill, recalibrate IRT items, rebuild learner state.
 
-- ``runs``: a run's record and its lock row (start, per-course outcome, fail, release)
+- ``runs``: a run's record and its lock row (start, per-course outcome, fail, release; the
+  lock's heartbeat check and the takeover of a dead run's lock)
+- ``heartbeat``: the thread that keeps a working run's lock alive
 - ``course``: one course's recalculation, phase by phase (what the Celery task calls)
 - ``log``: the course structure and its response log read into arrays
 - ``fit``: BKT refit and IRT recalibration, stored as new parameter versions

@@ -16,14 +16,20 @@ Phases, each timed and counted in the run:
 7. quality: log-loss, AUC and calibration of the live model's recent predictions
    (`quality.model_quality_record`), one report per course and run.
 The course's work is idempotent: a redelivered or retried task repeats nothing it recorded.
+While it runs, a heartbeat keeps the run's lock alive (``heartbeat``); each phase's end and each
+write checks the lock is still the run's, so a run taken over as dead stops there.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+from django.conf import settings
 
+from apps.accounts.models import User
 from apps.curriculum.models import Course
 from apps.curriculum.services import course_touch
 from apps.recommendations.engine.arrays import IntArray
@@ -34,6 +40,7 @@ from apps.recommendations.recalculation.fit import (
     bkt_refit,
     irt_recalibrate,
 )
+from apps.recommendations.recalculation.heartbeat import RunHeartbeat
 from apps.recommendations.recalculation.learner_model import (
     LearnerModelRefit,
     learner_model_refit,
@@ -48,6 +55,7 @@ from apps.recommendations.recalculation.quality import model_quality_record
 from apps.recommendations.recalculation.rebuild import learner_states_compute, learner_states_write
 from apps.recommendations.recalculation.runs import (
     CourseOutcome,
+    RecalculationLockLost,
     course_already_done,
     previous_watermark,
     recalculation_course_done,
@@ -75,18 +83,26 @@ PHASES = (
     "quality",
 )
 Progress = Callable[[str], None]
+logger = logging.getLogger(__name__)
 
 
 class _Clock:
-    def __init__(self, progress: Progress | None) -> None:
+    """Times each phase; at each phase's end checks (and extends) the run's lock."""
+
+    def __init__(self, run_id: int, progress: Progress | None) -> None:
         self.timings: dict[str, float] = {}
+        self._run_id = run_id
         self._progress = progress
         self._last = time.perf_counter()
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.timings[phase] = now - self._last
-        self._last = now
+        if settings.RECALCULATION_PHASE_PAUSE_SECONDS:
+            # Fault tests only (0 otherwise): a window in which to kill a worker mid-run.
+            time.sleep(settings.RECALCULATION_PHASE_PAUSE_SECONDS)
+        recalculation_lock_refresh(run_id=self._run_id)
+        self._last = time.perf_counter()
         if self._progress is not None:
             self._progress(phase)
 
@@ -108,14 +124,21 @@ def _affected_learners(
     everyone: bool,
 ) -> IntArray:
     if everyone:
-        return np.unique(responses.learner_id)
+        return _active(np.unique(responses.learner_id))
     touches_refit = np.array(
         [bool(set(tags) & set(refitted.tolist())) for tags in structure.skills_of_item],
         dtype=np.bool_,
     )
     touches_refit[changed_items] = True
     rows = (responses.response_id > since) | touches_refit[responses.item_code]
-    return np.unique(responses.learner_id[rows])
+    return _active(np.unique(responses.learner_id[rows]))
+
+
+def _active(learners: IntArray) -> IntArray:
+    """Without deactivated accounts: an erased learner's anonymised answers stay in the log for
+    the fits and item statistics, but no state is rebuilt for the emptied account."""
+    inactive = User.objects.filter(is_active=False).values_list("pk", flat=True)
+    return np.setdiff1d(learners, np.fromiter(inactive, dtype=np.int64), assume_unique=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +184,7 @@ def _fit(
 def _recalculate(
     course: Course, run_id: int, full: bool, progress: Progress | None
 ) -> CourseOutcome:
-    clock = _Clock(progress)
+    clock = _Clock(run_id, progress)
     since = 0 if full else previous_watermark(course_id=course.pk)
     structure = course_structure_load(course_id=course.pk)
     responses = course_responses_load(structure=structure)
@@ -185,7 +208,10 @@ def _recalculate(
         )
         clock.lap("replay")
         written = learner_states_write(
-            structure=structure, states=states, log_max_id=responses.max_id
+            structure=structure,
+            states=states,
+            log_max_id=responses.max_id,
+            fence=partial(recalculation_lock_refresh, run_id=run_id),
         )
         clock.lap("write")
     finally:
@@ -222,9 +248,10 @@ def recalculate_course(
     """Recalculate one course of a running run and record it; the last course finishes the run.
 
     Returns None, doing nothing, when the run is no longer running (it failed, or was taken
-    over) or already recorded this course (a redelivered task). `progress` is called with each
-    phase's name as it ends. An exception propagates: the caller decides whether it is
-    transient (retry) or marks the run failed (`recalculation_fail`).
+    over) or already recorded this course (a redelivered task); also when the run is taken
+    over while this course runs (its work stops at the next phase or write). `progress` is
+    called with each phase's name as it ends. An exception propagates: the caller decides
+    whether it is transient (retry) or marks the run failed (`recalculation_fail`).
     """
     run = RecalculationRun.objects.get(pk=run_id)
     course = Course.objects.filter(pk=course_id).first()
@@ -236,7 +263,11 @@ def recalculate_course(
         return outcome
     if course_already_done(run=run, slug=course.slug):
         return None
-    recalculation_lock_refresh(run_id=run_id)
-    outcome = _recalculate(course, run_id, full, progress)
+    try:
+        with RunHeartbeat(run_id=run_id):
+            outcome = _recalculate(course, run_id, full, progress)
+    except RecalculationLockLost:
+        logger.warning("run %s was taken over; course %s stopped", run_id, course.slug)
+        return None
     recalculation_course_done(run_id=run_id, outcome=outcome)
     return outcome

@@ -46,6 +46,7 @@ from apps.recommendations.engine.irt_uncertainty import ItemEstimates
 from apps.recommendations.engine.sequences import ResponseLog, sequence_ids
 from apps.recommendations.models import SkillParameters
 from apps.recommendations.recalculation.log import CourseResponses, CourseStructure
+from apps.recommendations.recalculation.runs import recalculation_lock_refresh
 
 MIN_BKT_RESPONSES = 200
 MIN_BKT_LEARNERS = 20
@@ -155,6 +156,8 @@ def _store_fits(
     fits: tuple[BktSkillFit, ...],
     run_id: int | None,
 ) -> None:
+    if run_id is not None:
+        recalculation_lock_refresh(run_id=run_id)  # a taken-over run writes nothing more
     skill_ids = [int(structure.skill_ids[code]) for code in codes]
     latest = dict(
         SkillParameters.objects.filter(skill_id__in=skill_ids)

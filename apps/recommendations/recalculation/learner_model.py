@@ -37,6 +37,7 @@ from apps.recommendations.engine.sequences import ResponseLog
 from apps.recommendations.engine.success import item_name, skill_name
 from apps.recommendations.models import LearnerModelFit
 from apps.recommendations.recalculation.log import CourseResponses, CourseStructure
+from apps.recommendations.recalculation.runs import recalculation_lock_refresh
 from apps.recommendations.snapshot import active_learner_model
 
 MIN_MODEL_ANSWERS = 200
@@ -150,6 +151,8 @@ def _store_fit(
     run_id: int | None,
 ) -> int:
     """Store `params` as the course's new active version (the others deactivated)."""
+    if run_id is not None:
+        recalculation_lock_refresh(run_id=run_id)  # a taken-over run writes nothing more
     latest = LearnerModelFit.objects.filter(course_id=course_id).aggregate(top=Max("version"))
     version = int(latest["top"] or 0) + 1
     LearnerModelFit.objects.filter(course_id=course_id, is_active=True).update(is_active=False)

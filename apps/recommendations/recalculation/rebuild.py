@@ -327,9 +327,13 @@ def _write_batch(
     learner_ids: list[int],
     sequences: IntArray,
     log_max_id: int,
+    fence: Callable[[], None] | None,
 ) -> tuple[int, int, int]:
-    """(learners written, masteries, abilities) for one batch, in one transaction."""
+    """(learners written, masteries, abilities) for one batch, in one transaction; `fence`
+    first, inside it (a run's lock check: a taken-over run writes no more batches)."""
     with transaction.atomic():
+        if fence is not None:
+            fence()
         list(
             LearnerAbility.objects.select_for_update()
             .filter(learner_id__in=learner_ids, course_id=structure.course_id)
@@ -372,8 +376,10 @@ def learner_states_write(
     states: LearnerStates,
     log_max_id: int,
     progress: Callable[[int], None] | None = None,
+    fence: Callable[[], None] | None = None,
 ) -> RebuildResult:
-    """Write rebuilt states in batches of learners; `progress` gets each batch's size."""
+    """Write rebuilt states in batches of learners; `progress` gets each batch's size, `fence`
+    runs at the start of each batch's transaction (it raises to stop the writes)."""
     by_learner = np.argsort(states.seq_learner, kind="stable")
     bounds = np.searchsorted(states.seq_learner[by_learner], np.arange(len(states.learner_ids) + 1))
     written = masteries = abilities = 0
@@ -381,7 +387,7 @@ def learner_states_write(
         stop = min(start + LEARNER_BATCH, len(states.learner_ids))
         batch = [int(i) for i in states.learner_ids[start:stop]]
         sequences = by_learner[bounds[start] : bounds[stop]]
-        counts = _write_batch(structure, states, batch, sequences, log_max_id)
+        counts = _write_batch(structure, states, batch, sequences, log_max_id, fence)
         written, masteries, abilities = (
             written + counts[0],
             masteries + counts[1],

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No course with slug {options['course']!r}.")
         run = recalculation_start(trigger="command", course=course, full=options["full"])
         if run.status == RunStatus.SKIPPED:
-            raise CommandError(f"{run.error} Try again when it has finished.")
+            raise CommandError(f"{run.error} Try again when it has finished, or after that time.")
         course_ids = run.counts.get("planned_course_ids", [])
         slugs = dict(Course.objects.filter(pk__in=course_ids).values_list("pk", "slug"))
         try:

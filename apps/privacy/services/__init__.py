@@ -1,0 +1,1 @@
+"""Writes for learners' data rights: audit, export, departures, deletion requests, erasure."""
