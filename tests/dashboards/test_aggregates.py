@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from apps.accounts.models import Enrollment
 from apps.assessments.models import ItemResponse
+from apps.recommendations.class_mastery import class_heatmap, class_mastery_rows
 from apps.recommendations.engine.memory import rating_from_response, review
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.placement import placement_finish, placement_start
-from apps.web.teacher.heatmap_page import class_heatmap, class_mastery_rows
 from apps.web.teacher.item_analysis_page import (
     _first_answer_matrix,
     _point_biserial,

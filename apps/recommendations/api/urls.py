@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.recommendations.api import attempt_views, views
+from apps.recommendations.api import attempt_views, class_views, history_views, views
 
 urlpatterns = [
     path(
@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("practice/next/", views.NextActivityApi.as_view(), name="api-practice-next"),
     path("practice/answers/", views.AnswerSubmitApi.as_view(), name="api-practice-answers"),
+    path(
+        "practice/history/",
+        history_views.PracticeHistoryApi.as_view(),
+        name="api-practice-history",
+    ),
     path("mastery/", views.MasteryApi.as_view(), name="api-mastery"),
     path("reviews/due/", views.DueReviewsApi.as_view(), name="api-reviews-due"),
     path("recommendations/", views.RecommendationListApi.as_view(), name="api-recommendations"),
@@ -36,6 +41,16 @@ urlpatterns = [
         "courses/<slug:slug>/lessons/<slug:lesson_slug>/read/",
         views.LessonReadApi.as_view(),
         name="api-lesson-read",
+    ),
+    path(
+        "classrooms/<int:pk>/courses/<slug:slug>/mastery/",
+        class_views.ClassMasteryApi.as_view(),
+        name="api-classroom-course-mastery",
+    ),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/courses/<slug:slug>/",
+        class_views.ClassLearnerApi.as_view(),
+        name="api-classroom-learner-course",
     ),
     path(
         "classrooms/<int:pk>/wheel-spinning/",

@@ -10,8 +10,8 @@ from django.utils.text import slugify
 
 from apps.accounts.models import Classroom
 from apps.curriculum.models import Course
+from apps.recommendations.class_mastery import class_mastery_rows
 from apps.recommendations.snapshot import course_snapshot
-from apps.web.teacher.heatmap_page import class_mastery_rows
 
 HEADER = (
     "learner",

@@ -9,11 +9,11 @@ from apps.accounts import selectors as account_selectors
 from apps.accounts.models import Classroom
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_get_for, course_list_for
+from apps.recommendations.class_mastery import SORTS, class_heatmap
 from apps.web.access import AuthedRequest, teacher_required
 from apps.web.charts import STATE_LABELS, STATE_SYMBOLS
 from apps.web.history_page import attempt_page
 from apps.web.teacher.export_csv import class_mastery_csv_rows, export_filename, to_csv
-from apps.web.teacher.heatmap_page import SORTS, class_heatmap
 from apps.web.teacher.item_analysis_page import FLAG_LABELS, item_analysis
 from apps.web.teacher.learner_page import learner_detail
 

@@ -1,4 +1,5 @@
-"""The class overview: every learner of a classroom against every skill of a course.
+"""The class overview: every learner of a classroom against every skill of a course (the
+teacher's heatmap page and the class mastery API read it).
 
 Two queries whatever the class size (its learners, then all their mastery rows in the course);
 the course graph comes from the cached snapshot.
