@@ -8,6 +8,12 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+# Under /api/ the errors Django answers itself are JSON in the API's one shape; HTML elsewhere.
+handler400 = "apps.core.api_errors.handler400"
+handler403 = "apps.core.api_errors.handler403"
+handler404 = "apps.core.api_errors.handler404"
+handler500 = "apps.core.api_errors.handler500"
+
 # Swagger UI and ReDoc set inline styles (their templates and their JavaScript), so these two
 # pages alone may use them; scripts stay 'self' (the Swagger page loads its start script from
 # its own URL) and ReDoc runs its search in a blob: worker.

@@ -9,6 +9,8 @@ import contextlib
 from datetime import timedelta
 from pathlib import Path
 
+from corsheaders.defaults import default_headers as default_cors_headers
+
 from .env import BASE_DIR, INSECURE_DEFAULT_SECRET_KEY, VAR_DIR, env
 from .logging_config import build_logging, parse_admins
 
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_guid",
     "axes",
+    "corsheaders",
     "apps.core",
     "apps.accounts",
     "apps.curriculum",
@@ -54,9 +57,17 @@ MIDDLEWARE = [
     # Before any middleware that checks the request, so probes and scrapers reach /health,
     # /ready and /metrics by pod IP without the host check or the HTTPS redirect in the way.
     "apps.core.middleware.OpsEndpointsMiddleware",
+    # Before anything that can answer (the HTTPS redirect, CommonMiddleware, the 413 below), as
+    # django-cors-headers asks, so preflights and error answers carry the CORS headers too; and
+    # outside django-guid, whose Access-Control-Expose-Headers it replaces (X-Request-ID kept).
+    "corsheaders.middleware.CorsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django_guid.middleware.guid_middleware",
     "apps.core.middleware.RequestLogMiddleware",
+    # Before anything reads the body or routes the request (see each class).
+    "apps.core.middleware.ApiBodySizeMiddleware",
+    "apps.core.middleware.ApiTrailingSlashMiddleware",
+    "apps.core.middleware.DeprecationHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -276,7 +287,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error responses each operation can answer.
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "apps.core.parsers.JSONParser",
@@ -290,9 +302,30 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("AUTH_THROTTLE_RATE", default="20/minute"),
+        # Token refresh, per address and account: its own budget, since every app refreshes.
+        "auth_refresh": env.str("AUTH_REFRESH_THROTTLE_RATE", default="120/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) are a JSON 413 under /api/; multipart
+# bodies carry uploads, the course import's up to 10 MB, so they may be this large.
+API_MULTIPART_MAX_BYTES = 11 * 1024 * 1024
+
+# Browser clients on other origins (a web or hybrid app) may call the API, and only the API.
+# Tokens travel in the Authorization header, not cookies, so no credentials mode.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = [
+    "X-Request-ID",
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "Deprecation",
+    "Sunset",
+    "Link",
+]
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_TOKEN_LIFETIME_MINUTES", 15)),
@@ -308,7 +341,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "JSON API for mobile and web clients. Authenticate with a JWT from "
         "`/api/v1/auth/token/` and send it as `Authorization: Bearer <access>`. "
-        "Every 4xx has the shape `{error: {code, message, fields}}`."
+        "Every error (4xx and 5xx) has the shape `{error: {code, message, fields}}` (the `Error` "
+        "schema). Version 1 changes only additively; a retired operation is marked `deprecated` "
+        "and answers `Deprecation` and `Sunset` headers (RFC 9745, RFC 8594) before it goes."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -321,6 +356,8 @@ SPECTACULAR_SETTINGS = {
         "ContentStatusEnum": "apps.curriculum.models.Status",
         "AttemptStatusEnum": "apps.assessments.models.AttemptStatus",
         "TeacherRequestStatusEnum": "apps.accounts.models.TeacherRequestStatus",
+        # The user's role, rendered by both the user and the sign-up answer.
+        "RoleEnum": "apps.accounts.models.Role",
     },
 }
 

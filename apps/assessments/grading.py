@@ -56,9 +56,10 @@ def grade_single_choice(key: AnswerKey, answer: object) -> Grade:
 def grade_multiple_choice(key: AnswerKey, answer: object) -> Grade:
     """Right when exactly the correct set is chosen; partial credit (hits minus wrong picks over
     the number of correct options, floored at 0) rewards partial knowledge."""
-    if isinstance(answer, str):
-        answer = [answer]
-    if not isinstance(answer, list) or not answer:
+    # A lone key is not taken for a one-key list: a client sending one has the wrong type.
+    if not isinstance(answer, list):
+        raise AnswerInvalid('Give a list of option keys, e.g. ["a", "c"].')
+    if not answer:
         raise AnswerInvalid("Choose one or more of the options.")
     if len(answer) > len(key.choice_keys):
         raise AnswerInvalid("More options chosen than there are.")

@@ -130,7 +130,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        # A lookup by a path parameter failed (a selector's or get_object_or_404's Http404).
+        missing = str(exc) or "Not found."
+        return Response(
+            error_body("not_found", missing, _path_fields(missing, context)),
+            status=status.HTTP_404_NOT_FOUND,
+        )
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
 
@@ -148,8 +153,49 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         fields = flatten_errors(exc.detail)
         response.data = error_body("validation_error", _message_from_fields(fields), fields)
     elif isinstance(exc, exceptions.APIException):
-        detail = exc.detail
-        message = str(detail) if not isinstance(detail, dict | list) else str(exc)
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
-        response.data = error_body(str(code), message)
+        response.data = error_body(_code_of(exc), readable_message(exc.detail))
     return response
+
+
+def readable_message(detail: Any) -> str:
+    """A sentence from an exception's detail. simplejwt's InvalidToken carries a dict
+    (``{"detail", "code", "messages"}``) whose ``str()`` is a Python repr: take its text."""
+    if isinstance(detail, dict):
+        if "detail" in detail:
+            return readable_message(detail["detail"])
+        return _message_from_fields(flatten_errors(detail))
+    if isinstance(detail, list):
+        return " ".join(readable_message(part) for part in detail) or "Invalid request."
+    return str(detail)
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    if isinstance(exc.detail, dict) and isinstance(exc.detail.get("code"), str):
+        return str(exc.detail["code"])  # simplejwt's dict detail names its code
+    return str(exc.default_code)
+
+
+def _path_fields(message: str, context: dict[str, Any]) -> dict[str, list[str]]:
+    """A 404 names the path parameter at fault, so a client knows which id or slug to check."""
+    kwargs = context.get("kwargs") or {}
+    name = _parameter_at_fault(message, list(kwargs))
+    if name is None:
+        return {}
+    return {name: [f"{message.rstrip('.')}: {str(kwargs[name])!r}."]}
+
+
+def _parameter_at_fault(message: str, names: list[str]) -> str | None:
+    """The only parameter; or the one whose noun the message names (``skill_slug`` for "No such
+    skill."); or else the one plain ``slug``/``pk`` of the outer resource ("No such course." under
+    ``courses/<slug>/skills/<skill_slug>/``). None when that cannot be told."""
+    if len(names) == 1:
+        return names[0]
+    text = message.lower()
+    named = [name for name in names if "_" in name and name.split("_")[0] in text]
+    if len(named) == 1:
+        return named[0]
+    plain = [name for name in names if "_" not in name]
+    return plain[0] if not named and len(plain) == 1 else None

@@ -8,6 +8,7 @@ of per deployment (at most workers x the rate), until Redis answers again. ``/re
 which one is in force (``throttle_backend``).
 """
 
+import hashlib
 import logging
 import time
 from typing import Any
@@ -54,3 +55,20 @@ class ResilientScopedRateThrottle(ScopedRateThrottle):
             )
             self.cache = caches[FALLBACK_CACHE]
             return super().allow_request(request, view)
+
+
+class AccountScopedRateThrottle(ResilientScopedRateThrottle):
+    """The scoped throttle keyed on the client address *and* the account the request is for,
+    so pupils behind one school NAT each have their own budget instead of sharing one.
+
+    The view names the account with ``throttle_account(request) -> str | None`` (a normalised
+    username, a verified token's user id); a request that names none (sign-up, a garbage
+    token) falls back to the address alone, so it cannot buy a fresh budget by varying it."""
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        account = getattr(view, "throttle_account", lambda _request: None)(request)
+        ident = self.get_ident(request)
+        if account:
+            # Hashed: the cache key holds no username, and any string fits a key.
+            ident = f"{ident}:{hashlib.sha256(account.encode()).hexdigest()[:32]}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

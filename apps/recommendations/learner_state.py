@@ -73,7 +73,10 @@ def learner_view(
     now: datetime,
     rows: dict[int, SkillMastery] | None = None,
     theta: float | None = None,
+    recent_item_ids: list[int] | None = None,
 ) -> LearnerView:
+    """``rows``, ``theta`` and ``recent_item_ids`` (newest first) when the caller has them
+    already: the answer path reads them under its lock and saves the queries."""
     if rows is None:
         rows = {
             row.skill_id: row for row in mastery_rows(learner=learner, course_id=snapshot.course_id)
@@ -85,8 +88,15 @@ def learner_view(
         theta = ability.theta if ability else 0.0
     scheduler = scheduler_for(snapshot.policy.desired_retention)
     readings = lesson_readings(learner=learner, course_id=snapshot.course_id)
-    recent = recent_item_ids(
-        learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.history_window
+    recent = (
+        recent_item_ids
+        if recent_item_ids is not None
+        else [
+            item_id
+            for item_id, _ in recent_answers(
+                learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.history_window
+            )
+        ]
     )
     return LearnerView(
         skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},

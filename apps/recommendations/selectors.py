@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Classroom, User
 from apps.curriculum.models import Course
+from apps.recommendations import pending
 from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.mastery import mastery_intervals
 from apps.recommendations.engine.policy import (
@@ -100,6 +101,16 @@ def recommendations_for(
     snapshot = course_snapshot(course)
     view = learner_view(learner=learner, snapshot=snapshot, now=now or timezone.now())
     return snapshot, rank_recommendations(snapshot, view, limit=limit, rng=rng)
+
+
+def practice_next(
+    *, learner: User, course: Course, now: datetime | None = None
+) -> tuple[CourseSnapshot, Recommendation]:
+    """What practice presents next: the pending item until it is answered or skipped
+    (``pending``), else the policy's choice, drawn the same on every re-read."""
+    snapshot = course_snapshot(course)
+    view = learner_view(learner=learner, snapshot=snapshot, now=now or timezone.now())
+    return snapshot, pending.current_activity(learner=learner, snapshot=snapshot, view=view)
 
 
 @dataclass(frozen=True)

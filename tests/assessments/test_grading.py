@@ -44,8 +44,9 @@ class TestMultipleChoice:
         assert grade(MULTI, ["a", "b", "c"]).score == 0.5
         assert grade(MULTI, ["b", "d"]).score == 0.0  # floored at zero
 
-    def test_a_single_key_string_is_accepted_and_duplicates_collapse(self):
-        assert grade(MULTI, "a").score == 0.5
+    def test_a_single_key_string_is_refused_and_duplicates_collapse(self):
+        with pytest.raises(AnswerInvalid, match="list of option keys"):
+            grade(MULTI, "a")
         assert grade(MULTI, ["a", "a", "c"]).correct is True
 
     @pytest.mark.parametrize("answer", [[], "", None, ["a", "zz"], [1], ["a"] * 50, {"a": True}])

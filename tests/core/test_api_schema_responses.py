@@ -101,9 +101,7 @@ def test_practice_mastery_and_recommendation_responses_match_the_schema(learner,
     checker.check(client.get(f"{API}/recommendations/", {**query, "limit": 5}))
     checker.check(client.get(f"{API}/reviews/due/"), "nothing due")
 
-    # Errors: the schema documents 400 without a body, so only the status is checked here;
-    # the error shape is covered by a separate issue (the checker starts validating it as soon
-    # as the schema documents application/json content for the status).
+    # Errors: every documented error status has the Error body, which the checker validates.
     bad = client.post(f"{API}/practice/answers/", {"item": "x"}, format="json")
     assert bad.status_code == 400
     checker.check(bad, "bad body")
@@ -213,7 +211,7 @@ def test_assessment_and_attempt_responses_match_the_schema(learner, course, chec
 
     unknown = client.get(f"{API}/attempts/999999/")
     assert unknown.status_code == 404
-    checker.check(unknown, "not found")  # documented without a body: status only (see above)
+    checker.check(unknown, "not found")
     checker.assert_no_drift()
 
 
@@ -307,15 +305,16 @@ def test_the_checker_reports_drift_with_endpoint_and_json_path():
     thing = {"id": 7, "at": None, "state": None, "size": None, "extra": {"free": 1}}
     check(thing)
     check({**thing, "at": "2026-11-28T10:15:00+00:00", "state": "on", "size": {"value": 1}})
-    check({"error": {"code": "not_found"}}, status=404)  # no documented body: not checked
     assert checker.problems == []
-    assert len(checker.skipped) == 1
+    check({"error": {"code": "not_found"}}, status=404)  # a body where none is documented
     check({**thing, "undocumented": 1})
     check({**thing, "size": {"value": "big", "unit": "cm"}})
     check({**thing, "at": "yesterday", "state": "maybe"})
     check({"id": 7, "size": None})
     check(thing, status=418)
     assert checker.problems == [
+        'GET /api/v1/things/{id}/ -> 404: body {"error": {"code": "not_found"}} but none is '
+        "documented",
         "GET /api/v1/things/{id}/ -> 200: $: Additional properties are not allowed "
         "('undocumented' was unexpected)",
         "GET /api/v1/things/{id}/ -> 200: $.size: Additional properties are not allowed "

@@ -18,6 +18,7 @@ from apps.recommendations.models import LearnerModelFit, RunStatus, SkillMastery
 from apps.recommendations.recalculation.learner_model import course_answer_log
 from apps.recommendations.recalculation.log import course_responses_load, course_structure_load
 from apps.recommendations.recalculation.rebuild import (
+    evidence_responses,
     learner_states_compute,
     learner_states_write,
 )
@@ -25,7 +26,7 @@ from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.snapshot import active_learner_model, course_snapshot
 from tests.accounts.factories import LearnerFactory
 from tests.recommendations.builders import chain_course, numeric_item
-from tests.recommendations.test_recalculation import run_now
+from tests.recommendations.test_recalculation import _evidence_ids, run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,11 @@ def course():
 
 def expected_states(course):
     """(learner id, skill id) -> the state `final_skill_states` gives for the course's log
-    under the active fit, as the snapshot reads it."""
+    under the active fit, as the snapshot reads it (over the answers that are evidence:
+    repeats of an item move no skill state, engine.evidence)."""
     structure = course_structure_load(course_id=course.pk)
-    answers = course_answer_log(structure, course_responses_load(structure=structure))
+    responses = evidence_responses(structure, course_responses_load(structure=structure))
+    answers = course_answer_log(structure, responses)
     replay = replay_learner_model(active_learner_model(course.pk), answers)
     return {
         (int(learner), int(skill)): state.as_json()
@@ -58,10 +61,15 @@ def orm_log(course):
     skills_of = {}
     for item_id, skill_id in ItemSkill.objects.values_list("item_id", "skill_id"):
         skills_of.setdefault(item_id, []).append(skill_id)
+    # Only the answers that are evidence, by the answer path's scalar rule (engine.evidence).
+    learner_ids = ItemResponse.objects.filter(item__course=course).values_list(
+        "learner_id", flat=True
+    )
+    evidence = set().union(*(_evidence_ids(course, i) for i in set(learner_ids)))
     rows = [
         (learner_id, skill_id, item_id, correct, created_at.timestamp())
         for learner_id, item_id, correct, created_at in ItemResponse.objects.filter(
-            item__course=course
+            item__course=course, id__in=evidence
         )
         .order_by("created_at", "id")
         .values_list("learner_id", "item_id", "correct", "created_at")

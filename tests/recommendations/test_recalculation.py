@@ -15,6 +15,7 @@ from apps.curriculum.models import Course
 from apps.demo.simulation import simulate_learners
 from apps.recommendations.engine.bkt import BktParams, bkt_update
 from apps.recommendations.engine.course import DEFAULT_BKT
+from apps.recommendations.engine.evidence import counts_as_evidence, repeat_depth
 from apps.recommendations.models import (
     LearnerAbility,
     RecalculationLock,
@@ -27,6 +28,7 @@ from apps.recommendations.recalculation.course import (
     recalculate_course,
     recalculation_start,
 )
+from apps.recommendations.snapshot import course_snapshot
 from tests.recommendations.builders import chain_course, choice_item
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,23 @@ def test_calibration_keeps_each_items_authored_guessing_and_moves_a_and_b():
     assert any("-i" in slug for slug in moved)
 
 
+def _evidence_ids(course, learner_id):
+    """The learner's answers that count, by the scalar rule the answer path applies."""
+    snapshot = course_snapshot(course)
+    history: list = []  # newest first
+    counted = set()
+    answers = ItemResponse.objects.filter(learner_id=learner_id, item__course=course)
+    for response_id, item_id, at in answers.order_by("created_at", "id").values_list(
+        "id", "item_id", "created_at"
+    ):
+        pools = [len(snapshot.skills[s].item_ids) for s in snapshot.items[item_id].skill_ids]
+        depth = repeat_depth(recent_items=snapshot.policy.recent_items, pool=min(pools))
+        if counts_as_evidence(item_id=item_id, at=at, recent=history, depth=depth):
+            counted.add(response_id)
+        history.insert(0, (item_id, at))
+    return counted
+
+
 def test_rebuilt_state_uses_the_new_parameters(course):
     run_now(full=True)
     params = {
@@ -127,9 +146,13 @@ def test_rebuilt_state_uses_the_new_parameters(course):
     assert all(p != DEFAULT_BKT for p in params.values())
     learner_ids = list(LearnerAbility.objects.values_list("learner_id", flat=True)[:5])
     for row in SkillMastery.objects.filter(learner_id__in=learner_ids):
-        # The scalar hot-path update, answer by answer, with the fitted parameters.
+        # The scalar hot-path update, answer by answer, with the fitted parameters, over the
+        # answers that are evidence by the hot path's rule (repeats are not).
+        evidence = _evidence_ids(course, row.learner_id)
         p_known = params[row.skill_id].prior
-        answers = ItemResponse.objects.filter(learner_id=row.learner_id, item__skills=row.skill_id)
+        answers = ItemResponse.objects.filter(
+            learner_id=row.learner_id, item__skills=row.skill_id, id__in=evidence
+        )
         for correct in answers.order_by("created_at", "id").values_list("correct", flat=True):
             p_known = bkt_update(params[row.skill_id], p_known, correct)
         assert row.p_known == pytest.approx(p_known, abs=1e-9)

@@ -19,6 +19,8 @@ from apps.curriculum.exchange import course_import
 from apps.demo.seed.course import DEMO_FILE
 from apps.demo.simulation import simulate_history, simulate_learners
 from apps.recommendations.models import LearnerAbility, MasteryChange, SkillMastery
+from apps.recommendations.recalculation.log import course_responses_load, course_structure_load
+from apps.recommendations.recalculation.rebuild import evidence_responses
 from apps.recommendations.snapshot import course_snapshot
 from tests.recommendations.builders import chain_course
 
@@ -155,8 +157,12 @@ def test_with_history_every_answer_moves_its_skills_as_the_final_mastery_says(co
         stdout=out,
     )
     report = json.loads(out.getvalue())
-    # The builders' items carry one skill each: one change per answer.
-    assert report["history_written"] == report["responses"] == MasteryChange.objects.count()
+    # The builders' items carry one skill each: one change per answer that is evidence (a
+    # simulated learner re-answering an item it just saw moves nothing: engine.evidence).
+    structure = course_structure_load(course_id=course.pk)
+    evidence = evidence_responses(structure, course_responses_load(structure=structure))
+    assert report["history_written"] == evidence.size == MasteryChange.objects.count()
+    assert 0 < evidence.size <= report["responses"]
     changes = MasteryChange.objects.order_by("learner", "skill", "created_at", "response")
     chains: dict[tuple[int, int], list[tuple[float, float]]] = {}
     for change in changes:

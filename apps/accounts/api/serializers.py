@@ -68,6 +68,26 @@ class UserOutputSerializer(serializers.ModelSerializer):
         return TeacherRequestStatus(status) if status else None
 
 
+class RegisterOutputSerializer(UserOutputSerializer):
+    """The new account and its first token pair, so signing up is one call. The tokens come in
+    the context (``access``, ``refresh``): the view issues them."""
+
+    access = serializers.SerializerMethodField(help_text="A JWT access token (Bearer).")
+    refresh = serializers.SerializerMethodField(
+        help_text="A JWT refresh token, for POST /api/v1/auth/token/refresh/."
+    )
+
+    class Meta(UserOutputSerializer.Meta):
+        fields = [*UserOutputSerializer.Meta.fields, "access", "refresh"]
+        read_only_fields = fields
+
+    def get_access(self, user: User) -> str:
+        return str(self.context["access"])
+
+    def get_refresh(self, user: User) -> str:
+        return str(self.context["refresh"])
+
+
 class TeacherRequestInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=500, default="", help_text="e.g. your school"

@@ -1,5 +1,6 @@
 from collections.abc import Sequence
 
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
@@ -9,19 +10,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from apps.accounts import selectors, services
 from apps.accounts.api import serializers as s
-from apps.accounts.lockout import LockedOut
+from apps.accounts.lockout import LockedOut, lockout_username
 from apps.accounts.models import Classroom, Role, User
 from apps.accounts.permissions import IsLearner, IsTeacherOrAdmin
 from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
-from apps.core.throttling import ResilientScopedRateThrottle
+from apps.core.throttling import AccountScopedRateThrottle
 
 ERROR_RESPONSES = {
     400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
@@ -31,8 +33,41 @@ ERROR_RESPONSES = {
 
 
 class AuthThrottleMixin:
-    throttle_classes: Sequence[type[BaseThrottle]] = [ResilientScopedRateThrottle]
+    """The auth budget (``auth``), per client address and, where the request names one, per
+    account: a school behind one NAT does not share one budget among its pupils."""
+
+    throttle_classes: Sequence[type[BaseThrottle]] = [AccountScopedRateThrottle]
     throttle_scope = "auth"
+
+    def throttle_account(self, request: Request) -> str | None:
+        return None
+
+
+class LoginThrottleMixin(AuthThrottleMixin):
+    def throttle_account(self, request: Request) -> str | None:
+        # Normalised as the lockout counts it: `Learner` and `ｌｅａｒｎｅｒ` share a budget.
+        data = request.data if isinstance(request.data, dict) else {}
+        return lockout_username(request, {"username": data.get("username")})
+
+
+class RefreshThrottleMixin(AuthThrottleMixin):
+    """Refresh (and logout, which sends the refresh token) keyed on the token's user, read
+    from the verified claims (a signature check, no query); a token that does not verify is
+    keyed on the address alone. Refresh has its own, higher budget (``auth_refresh``): apps
+    refresh every few minutes per pupil."""
+
+    def throttle_account(self, request: Request) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        token = data.get("refresh")
+        if not isinstance(token, str) or not token:
+            return None
+        try:
+            # The annotation says Token; it decodes the encoded string (what views pass it).
+            claims = token_backend.decode(token, verify=True)  # type: ignore[arg-type]
+        except TokenBackendError:
+            return None
+        user_id = claims.get(jwt_settings.USER_ID_CLAIM)
+        return f"user:{user_id}" if user_id is not None else None
 
 
 class RegisterApi(AuthThrottleMixin, APIView):
@@ -41,14 +76,15 @@ class RegisterApi(AuthThrottleMixin, APIView):
 
     @extend_schema(
         request=s.RegisterInputSerializer,
-        responses={201: s.UserOutputSerializer, **ERROR_RESPONSES},
+        responses={201: s.RegisterOutputSerializer, **ERROR_RESPONSES},
         summary="Create a learner account (optionally asking to become a teacher)",
         description=(
             "Always creates a learner, unless `invitation` holds a valid teacher invitation. "
             "`request_teacher` (or the older `role: teacher`) files a teacher request that an "
             "admin approves; until then the account is a learner and `teacher_request` is "
             "`pending`. An e-mail address already in use is accepted (its owner is told by "
-            "mail), so the answer never reveals which addresses have accounts."
+            "mail), so the answer never reveals which addresses have accounts. The answer "
+            "carries the account's first token pair (`access`, `refresh`), as a login would."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -64,10 +100,16 @@ class RegisterApi(AuthThrottleMixin, APIView):
             teacher_note=fields["teacher_note"],
             invitation_token=fields["invitation"],
         )
-        return Response(s.UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+        # Signed up is logged in: the pair a login would give (and its last_login update).
+        refresh = RefreshToken.for_user(user)
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(User, user)
+        tokens = {"refresh": refresh, "access": refresh.access_token}
+        body = s.RegisterOutputSerializer(user, context=tokens).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
-class TokenObtainApi(AuthThrottleMixin, TokenObtainPairView):
+class TokenObtainApi(LoginThrottleMixin, TokenObtainPairView):
     """Exchange username and password for an access and a refresh token.
 
     Failed passwords count towards the login lockout (apps.accounts.lockout); a locked-out
@@ -83,11 +125,13 @@ class TokenObtainApi(AuthThrottleMixin, TokenObtainPairView):
             raise
 
 
-class TokenRefreshApi(AuthThrottleMixin, TokenRefreshView):
+class TokenRefreshApi(RefreshThrottleMixin, TokenRefreshView):
     """Exchange a refresh token for a new pair; the old refresh token is blacklisted."""
 
+    throttle_scope = "auth_refresh"
 
-class LogoutApi(AuthThrottleMixin, APIView):
+
+class LogoutApi(RefreshThrottleMixin, APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 

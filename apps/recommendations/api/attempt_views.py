@@ -25,7 +25,7 @@ from apps.recommendations.results import AttemptFinished, AttemptStep
 from apps.recommendations.services.placement import (
     placement_finish,
     placement_next,
-    placement_start,
+    placement_start_or_resume,
 )
 from apps.recommendations.services.quiz import quiz_finish, quiz_next, quiz_start
 
@@ -92,7 +92,13 @@ class AttemptStartApi(GenericAPIView):
 
     @extend_schema(
         request=None,
-        responses={201: s.AttemptFlowOutputSerializer, **ERRORS},
+        responses={
+            201: s.AttemptFlowOutputSerializer,
+            200: OpenApiResponse(
+                s.AttemptFlowOutputSerializer, description="A placement in progress, resumed."
+            ),
+            **ERRORS,
+        },
         summary="Start (or resume) a quiz or placement attempt",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -102,8 +108,14 @@ class AttemptStartApi(GenericAPIView):
         ):
             raise Http404("No such assessment.")
         if assessment.kind == AssessmentKind.DIAGNOSTIC:
-            attempt, step = placement_start(learner=request_user(request), course=assessment.course)
-        elif assessment.kind == AssessmentKind.QUIZ:
+            started = placement_start_or_resume(
+                learner=request_user(request), course=assessment.course
+            )
+            return Response(
+                _flow(started.attempt, started.step),
+                status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
+            )
+        if assessment.kind == AssessmentKind.QUIZ:
             attempt, step = quiz_start(learner=request_user(request), assessment=assessment)
         else:
             raise ApplicationError(

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from apps.recommendations.api import attempt_views, class_views, history_views, views
+from apps.recommendations.api import (
+    attempt_views,
+    class_views,
+    history_views,
+    practice_views,
+    views,
+)
 
 urlpatterns = [
     path(
@@ -22,6 +28,7 @@ urlpatterns = [
     ),
     path("practice/next/", views.NextActivityApi.as_view(), name="api-practice-next"),
     path("practice/answers/", views.AnswerSubmitApi.as_view(), name="api-practice-answers"),
+    path("practice/skip/", practice_views.PracticeSkipApi.as_view(), name="api-practice-skip"),
     path(
         "practice/history/",
         history_views.PracticeHistoryApi.as_view(),

@@ -22,7 +22,7 @@ from apps.recommendations.services.answers import answer_submit
 from apps.recommendations.services.lessons import lesson_mark_read
 from apps.recommendations.services.placement import (
     placement_finish,
-    placement_start,
+    placement_start_or_resume,
     placement_state,
     placement_state_after,
 )
@@ -106,31 +106,36 @@ class NextActivityApi(APIView):
         parameters=[COURSE_PARAM],
         responses={200: s.NextActivityOutputSerializer, **ERRORS},
         summary="What to do next in a course, and why",
+        description="The same item on every request until it is answered (POST "
+        "/api/v1/practice/answers/) or skipped (POST /api/v1/practice/skip/).",
     )
     def get(self, request: Request) -> Response:
         course = _course_from_query(request)
-        snapshot, ranked = selectors.recommendations_for(
-            learner=request_user(request), course=course, limit=1
+        # The pending item until it is answered or skipped (apps.recommendations.pending).
+        snapshot, recommendation = selectors.practice_next(
+            learner=request_user(request), course=course
         )
-        return Response(s.NextActivityOutputSerializer(activity_view(snapshot, ranked[0])).data)
+        view = activity_view(snapshot, recommendation)
+        return Response(s.NextActivityOutputSerializer(view).data)
 
 
 class RecommendationListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[COURSE_PARAM, OpenApiParameter("limit", int, description="1 to 20")],
+        parameters=[s.RecommendationQuerySerializer],
         responses={200: s.NextActivityOutputSerializer(many=True), **ERRORS},
         summary="Ranked recommendations: due reviews, then the learning frontier",
     )
     def get(self, request: Request) -> Response:
-        course = _course_from_query(request)
-        try:
-            limit = min(max(int(request.query_params.get("limit", 5)), 1), 20)
-        except ValueError:
-            limit = 5
+        # `limit` outside 1..20 is a 400 naming it, not quietly clamped.
+        query = s.RecommendationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        course = curriculum_selectors.course_get_for(
+            user=request_user(request), slug=query.validated_data["course"]
+        )
         snapshot, ranked = selectors.recommendations_for(
-            learner=request_user(request), course=course, limit=limit
+            learner=request_user(request), course=course, limit=query.validated_data["limit"]
         )
         views = [activity_view(snapshot, r) for r in ranked]
         return Response(s.NextActivityOutputSerializer(views, many=True).data)
@@ -147,14 +152,19 @@ class AnswerSubmitApi(APIView):
                 s.AnswerFeedbackOutputSerializer,
                 description="A retry: the stored result of the first submit.",
             ),
-            409: OpenApiResponse(description="client_id already used for another answer."),
+            409: OpenApiResponse(
+                description="`client_id_reused`: the client_id is already used, by another "
+                "learner or by you for a different item or answer."
+            ),
             **ERRORS,
         },
         examples=[ANSWER_EXAMPLE, FEEDBACK_EXAMPLE],
         summary="Submit an answer (idempotent by client_id)",
         description="Grades the answer, updates mastery, ability and review schedule, and returns "
-        "feedback with the next activity. Resending the same `client_id` stores nothing new and "
-        "returns the first result with status 200.",
+        "feedback with the next activity. Resending the same `client_id` with the same item and "
+        "answer stores nothing new and returns the first result with status 200; the same "
+        "`client_id` with another item or answer is a 409. `answer` must have the item type's "
+        "JSON type: a list for multiple choice, a string for single choice and short text.",
     )
     def post(self, request: Request) -> Response:
         data = s.AnswerSubmitInputSerializer(data=request.data)
@@ -213,10 +223,19 @@ class PlacementStartApi(APIView):
 
     @extend_schema(
         request=s.PlacementStartInputSerializer,
-        responses={201: s.PlacementOutputSerializer, **ERRORS},
+        responses={
+            201: s.PlacementOutputSerializer,
+            200: OpenApiResponse(
+                s.PlacementOutputSerializer,
+                description="A placement was in progress: it is resumed, the same item pending.",
+            ),
+            **ERRORS,
+        },
         summary="Start (or resume) the adaptive placement test of a course",
         description="Answer its items with POST /api/v1/practice/answers/ and `attempt`; "
-        "each answer's `next` is the next placement item until it finishes.",
+        "each answer's `next` is the next placement item until it finishes. The pending item "
+        "stays the same until it is answered, and an answer for another item is a 409 naming "
+        "`item`.",
     )
     def post(self, request: Request) -> Response:
         data = s.PlacementStartInputSerializer(data=request.data)
@@ -224,9 +243,12 @@ class PlacementStartApi(APIView):
         course = curriculum_selectors.course_get_for(
             user=request_user(request), slug=data.validated_data["course"]
         )
-        attempt, step = placement_start(learner=request_user(request), course=course)
-        state = placement_state_after(attempt=attempt, step=step)
-        return Response(s.PlacementOutputSerializer(state).data, status=status.HTTP_201_CREATED)
+        started = placement_start_or_resume(learner=request_user(request), course=course)
+        state = placement_state_after(attempt=started.attempt, step=started.step)
+        return Response(
+            s.PlacementOutputSerializer(state).data,
+            status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK,
+        )
 
 
 def _own_placement(request: Request, pk: int) -> Attempt:

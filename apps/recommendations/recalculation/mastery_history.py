@@ -13,7 +13,11 @@ from apps.recommendations.engine.bkt_replay import replay_bkt
 from apps.recommendations.engine.sequences import sequence_ids
 from apps.recommendations.models import MasteryChange
 from apps.recommendations.recalculation.log import course_responses_load, course_structure_load
-from apps.recommendations.recalculation.rebuild import posterior_after_each, sequence_runs
+from apps.recommendations.recalculation.rebuild import (
+    evidence_responses,
+    posterior_after_each,
+    sequence_runs,
+)
 from apps.recommendations.recalculation.sql import from_microseconds, insert_rows
 
 INSERT_CHUNK = 10_000  # rows prepared in memory at a time
@@ -26,7 +30,10 @@ def mastery_history_replay(*, course: Course, learner_ids: Sequence[int]) -> int
     ids = sorted(set(learner_ids))
     MasteryChange.objects.filter(learner_id__in=ids, skill__course=course).delete()
     structure = course_structure_load(course_id=course.pk)
-    responses = course_responses_load(structure=structure, learner_ids=ids)
+    # Repeats change no skill on the answer path, so they have no MasteryChange here either.
+    responses = evidence_responses(
+        structure, course_responses_load(structure=structure, learner_ids=ids)
+    )
     log, response_of_row, learner_of_code = responses.skill_log(structure)
     if log.size == 0:
         return 0

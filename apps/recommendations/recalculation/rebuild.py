@@ -35,6 +35,7 @@ from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
+from apps.recommendations.engine.evidence import evidence_mask, repeat_depth
 from apps.recommendations.engine.mastery import MasteryPolicy, answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import CardState, rating_from_response
 from apps.recommendations.engine.sequences import sequence_ids
@@ -175,7 +176,11 @@ def _first_crossing(
 def learner_states_compute(
     *, structure: CourseStructure, responses: CourseResponses, replay_memory: bool = False
 ) -> LearnerStates:
-    """Every learner's state in the course from `responses` (all of those learners' answers)."""
+    """Every learner's state in the course from `responses` (all of those learners' answers).
+    Mastery follows the answers that are evidence (`engine.evidence`, as the answer path);
+    the ability every answer."""
+    all_responses = responses
+    responses = evidence_responses(structure, responses)
     log, response_of_row, learner_ids = responses.skill_log(structure)
     floor = structure.item_guess_floor[responses.item_code[response_of_row]]
     replay = replay_bkt(log, structure.params, guess_floor=floor)
@@ -193,11 +198,11 @@ def learner_states_compute(
     first = _first_crossing(replay, order, starts, ends, streak, structure.policy.mastery)
     mastered = first < attempts
     created = responses.created_us[response_of_row][order]
-    _, learner_code = responses.learner_codes()
+    _, learner_code = all_responses.learner_codes()
     theta, standard_error = eap_from_responses(
         learner_code=learner_code,
-        item_code=responses.item_code,
-        correct=responses.correct,
+        item_code=all_responses.item_code,
+        correct=all_responses.correct,
         n_learners=len(learner_ids),
         a=structure.item_a,
         b=structure.item_b,
@@ -223,6 +228,36 @@ def learner_states_compute(
         ),
         memory=_replay_memory(structure, starts, ends, correct, created) if replay_memory else None,
         model=model,
+    )
+
+
+def evidence_responses(structure: CourseStructure, responses: CourseResponses) -> CourseResponses:
+    """The answers that are evidence on skills (``engine.evidence``, as the answer path)."""
+    return responses.subset(
+        evidence_mask(
+            learner=responses.learner_id,
+            item=responses.item_code,
+            created_us=responses.created_us,
+            depth=_repeat_depths(structure)[responses.item_code],
+        )
+    )
+
+
+def _repeat_depths(structure: CourseStructure) -> IntArray:
+    """item code -> ``evidence.repeat_depth`` (the answer path's, from the same pools)."""
+    pool = np.bincount(
+        [code for skills in structure.skills_of_item for code in skills],
+        minlength=structure.n_skills,
+    )
+    recent = structure.policy.recent_items
+    return np.array(
+        [
+            repeat_depth(recent_items=recent, pool=int(min(pool[list(skills)])))
+            if skills
+            else recent
+            for skills in structure.skills_of_item
+        ],
+        dtype=np.int64,
     )
 
 

@@ -34,12 +34,13 @@ from apps.recommendations.engine.bkt import (
     with_guess_floor,
 )
 from apps.recommendations.engine.course import CourseSnapshot, ItemNode
+from apps.recommendations.engine.evidence import counts_as_evidence, repeat_depth
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import credited_card, rating_from_response, review
 from apps.recommendations.engine.policy import next_activity
 from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
-from apps.recommendations.learner_state import learner_view
+from apps.recommendations.learner_state import learner_view, recent_answers
 from apps.recommendations.models import (
     AnswerReceipt,
     LearnerAbility,
@@ -56,7 +57,10 @@ from apps.recommendations.results import (
 )
 from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.services.locks import lock_ability
-from apps.recommendations.services.placement import placement_advance
+from apps.recommendations.services.placement import (
+    placement_advance,
+    placement_check_presented,
+)
 from apps.recommendations.services.quiz import quiz_advance
 from apps.recommendations.snapshot import course_snapshot
 
@@ -76,6 +80,17 @@ MASTERY_FIELDS = [
     "updated_at",
 ]
 CLIENT_ID_IN_USE = "That client_id is already in use."
+
+
+class ClientIdReused(Conflict):
+    """A client_id sent again with another item or answer, or by another learner: a client
+    bug (ids reused), so it is a 409 rather than the first answer's feedback."""
+
+    default_code = "client_id_reused"
+
+
+def _client_id_reused(why: str) -> ClientIdReused:
+    return ClientIdReused(CLIENT_ID_IN_USE, fields={"client_id": [why]})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +123,7 @@ def answer_submit(
     except IntegrityError:
         # The client id is stored already: by a request we could not see under our lock
         # (another course), or long ago, its receipt since pruned.
-        return AnswerOutcome(_stored_body(learner, client_id, now), created=False)
+        return AnswerOutcome(_stored_body(submission), created=False)
     if outcome.created:
         metrics.answer_recorded(correct=outcome.body["correct"])
     return outcome
@@ -117,13 +132,16 @@ def answer_submit(
 def _submit_locked(submission: _Submission) -> AnswerOutcome:
     learner, item, now = submission.learner, submission.item, submission.now
     ability = lock_ability(learner, item.course_id)
-    stored = _receipt_body(submission)
-    if stored is not None:
-        return AnswerOutcome(stored, created=False)
+    receipt = _receipt_for(submission)
+    if receipt is not None:
+        _require_same_answer(submission, receipt.response)
+        return AnswerOutcome(receipt.payload, created=False)
     snapshot = course_snapshot(item.course)
     node = _published_node(snapshot, item)
     graded = _grade(node, submission.answer)
     attempt = _attempt_for(learner, submission.attempt_id, item.course_id)
+    if attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+        placement_check_presented(attempt=attempt, snapshot=snapshot, item_id=item.pk)
     rows = {
         row.skill_id: row
         for row in SkillMastery.objects.filter(learner=learner, course_id=item.course_id)
@@ -136,12 +154,28 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
         theta=ability.theta,
         at=now,
     )
-    response = _store_response(submission, attempt, graded, predicted)
-    changed = _update_skills(
-        learner=learner, snapshot=snapshot, node=node, rows=rows, correct=graded.correct, now=now
+    # Read before this answer is stored, so it is not among them; the policy's view reuses it.
+    recent = recent_answers(
+        learner=learner, course_id=item.course_id, limit=snapshot.policy.history_window
     )
-    credited = _credit_prerequisites(learner, snapshot, rows, [row for row, _, _ in changed], now)
-    _store_mastery(learner, response, changed, credited, now)
+    response = _store_response(submission, attempt, graded, predicted)
+    if counts_as_evidence(
+        item_id=item.pk, at=now, recent=recent, depth=_repeat_depth(snapshot, node)
+    ):
+        changed = _update_skills(
+            learner=learner,
+            snapshot=snapshot,
+            node=node,
+            rows=rows,
+            correct=graded.correct,
+            now=now,
+        )
+        credited = _credit_prerequisites(
+            learner, snapshot, rows, [row for row, _, _ in changed], now
+        )
+        _store_mastery(learner, response, changed, credited, now)
+    else:  # a repeat: stored and shown, but no evidence on the skills (engine.evidence)
+        changed = _unchanged_skills(snapshot, node, rows)
     _update_ability(ability, node, graded.correct)
     if attempt is not None:
         Attempt.objects.filter(pk=attempt.pk).update(
@@ -155,7 +189,15 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
             _row_change(snapshot, row, before, was_learnt) for row, before, was_learnt in changed
         ],
         ability=ability,
-        next_step=_next_step(learner, snapshot, rows, ability.theta, attempt, now),
+        next_step=_next_step(
+            learner,
+            snapshot,
+            rows,
+            ability.theta,
+            attempt,
+            now,
+            recent_item_ids=[item.pk] + [item_id for item_id, _ in recent],
+        ),
     )
     body = render_feedback(feedback)
     AnswerReceipt.objects.create(
@@ -245,14 +287,31 @@ def _item_for(learner: User, item_id: int) -> Item:
     return item
 
 
-def _receipt_body(submission: _Submission) -> dict[str, Any] | None:
-    """The stored feedback of an earlier submit with this client id, if it was this learner's."""
-    receipt = AnswerReceipt.objects.filter(client_id=submission.client_id).first()
-    if receipt is None:
-        return None
-    if receipt.learner_id != submission.learner.pk:
-        raise Conflict(CLIENT_ID_IN_USE, fields={"client_id": ["Already used for another answer."]})
-    return receipt.payload
+def _receipt_for(submission: _Submission) -> AnswerReceipt | None:
+    """The receipt of an earlier submit with this client id, if it was this learner's (its
+    response joined in, for the retry check, in the same statement)."""
+    receipt = (
+        AnswerReceipt.objects.select_related("response")
+        .filter(client_id=submission.client_id)
+        .first()
+    )
+    if receipt is not None and receipt.learner_id != submission.learner.pk:
+        raise _client_id_reused("Already used for another answer.")
+    return receipt
+
+
+def _require_same_answer(submission: _Submission, first: ItemResponse) -> None:
+    """A retry resends what was sent: the same item and the same answer (compared as stored,
+    i.e. normalised by grading). Anything else reusing the id is a client bug, refused."""
+    if first.item_id != submission.item.pk:
+        raise _client_id_reused(f"Already used for an answer to item {first.item_id}.")
+    node = course_snapshot(submission.item.course).items.get(submission.item.pk)
+    try:
+        given = grade(node.key, submission.answer).answer if node else submission.answer
+    except AnswerInvalid:
+        given = submission.answer
+    if given != first.answer:
+        raise _client_id_reused("Already used for a different answer to this item.")
 
 
 def _published_node(snapshot: CourseSnapshot, item: Item) -> ItemNode:
@@ -364,6 +423,24 @@ def _update_skills(
     return changed
 
 
+def _repeat_depth(snapshot: CourseSnapshot, node: ItemNode) -> int:
+    pools = [len(snapshot.skills[skill_id].item_ids) for skill_id in node.skill_ids]
+    recent = snapshot.policy.recent_items
+    return repeat_depth(recent_items=recent, pool=min(pools)) if pools else recent
+
+
+def _unchanged_skills(
+    snapshot: CourseSnapshot, node: ItemNode, rows: dict[int, SkillMastery]
+) -> list[tuple[SkillMastery, float, bool]]:
+    """The item's skills as they stand, for the feedback of a repeat; none is written."""
+    policy = snapshot.policy
+    return [
+        (row, row.p_known, policy.is_learnt(row.p_known, row.right_streak, row.credited))
+        for skill_id in node.skill_ids
+        if (row := rows.get(skill_id)) is not None
+    ]
+
+
 def _credit_prerequisites(
     learner: User,
     snapshot: CourseSnapshot,
@@ -450,12 +527,21 @@ def _next_step(
     theta: float,
     attempt: Attempt | None,
     now: datetime,
+    *,
+    recent_item_ids: list[int],
 ) -> NextStep:
     if attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
         return placement_advance(learner=learner, attempt=attempt, snapshot=snapshot, now=now)
     if attempt is not None and attempt.assessment.kind == AssessmentKind.QUIZ:
         return quiz_advance(attempt=attempt, snapshot=snapshot, now=now)
-    view = learner_view(learner=learner, snapshot=snapshot, now=now, rows=rows, theta=theta)
+    view = learner_view(
+        learner=learner,
+        snapshot=snapshot,
+        now=now,
+        rows=rows,
+        theta=theta,
+        recent_item_ids=recent_item_ids[: snapshot.policy.history_window],
+    )
     recommendation = next_activity(snapshot, view)
     RecommendationLog.objects.create(
         learner=learner,
@@ -470,16 +556,20 @@ def _next_step(
     return activity_view(snapshot, recommendation)
 
 
-def _stored_body(learner: User, client_id: uuid.UUID, now: datetime) -> dict[str, Any]:
-    receipt = AnswerReceipt.objects.filter(client_id=client_id, learner=learner).first()
-    if receipt is not None:
-        return receipt.payload
+def _stored_body(submission: _Submission) -> dict[str, Any]:
+    learner = submission.learner
     response = (
-        ItemResponse.objects.select_related("item__course").filter(client_id=client_id).first()
+        ItemResponse.objects.select_related("item__course", "receipt")
+        .filter(client_id=submission.client_id)
+        .first()
     )
     if response is None or response.learner_id != learner.pk:
-        raise Conflict(CLIENT_ID_IN_USE, fields={"client_id": ["Already used for another answer."]})
-    return render_feedback(_rebuilt_feedback(learner, response, now))
+        raise _client_id_reused("Already used for another answer.")
+    _require_same_answer(submission, response)
+    receipt = getattr(response, "receipt", None)
+    if receipt is not None:
+        return receipt.payload
+    return render_feedback(_rebuilt_feedback(learner, response, submission.now))
 
 
 def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> AnswerFeedback:

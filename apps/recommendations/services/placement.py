@@ -25,6 +25,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.assessments.models import Assessment, AssessmentKind, Attempt, AttemptStatus, ItemResponse
 from apps.assessments.services import attempt_resume_or_start
+from apps.core.exceptions import Conflict
 from apps.curriculum.models import Course
 from apps.recommendations import metrics
 from apps.recommendations.engine.ability import estimate_eap
@@ -135,6 +136,16 @@ def _coded(states: _States, answered: list[tuple[int, bool]]) -> tuple[list[int]
 
 
 def placement_assessment(course: Course) -> Assessment:
+    """The course's diagnostic assessment: the one it has (an imported course names its own,
+    e.g. ``fractions-placement``), else ``placement``, created once (the unique (course, slug)
+    constraint settles two first starts racing)."""
+    existing = (
+        Assessment.objects.filter(course=course, kind=AssessmentKind.DIAGNOSTIC)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
     assessment, _ = Assessment.objects.get_or_create(
         course=course,
         slug="placement",
@@ -198,7 +209,7 @@ def _step(attempt: Attempt, snapshot: CourseSnapshot) -> _Step:
     )
     states = _knowledge_states(snapshot)
     if states is None:
-        return _cat_step(snapshot, bank, item_ids, answered, theta, se, progress)
+        return _cat_step(snapshot, bank, item_ids, answered, theta, se, progress, attempt.pk)
     items, correct = _coded(states, answered)
     marginals = robust_marginals(states.structure, states.prior, states.model, items, correct)
     reason = stop_reason(
@@ -230,6 +241,7 @@ def _cat_step(
     theta: float,
     se: float,
     progress: PlacementProgress,
+    attempt_id: int,
 ) -> _Step:
     """The fallback for courses with too many knowledge states: the IRT CAT on the ability."""
     policy = snapshot.policy
@@ -247,6 +259,9 @@ def _cat_step(
             items=bank,
             theta=theta,
             administered=administered,
+            # Seeded by the attempt and its progress: re-reading the pending item (an app
+            # restart, a retry) presents the same one, and the answer must be for it.
+            rng=np.random.default_rng([attempt_id, len(answered)]),
             randomesque_k=RANDOMESQUE_K,
             skill_targets=targets,
         )
@@ -283,10 +298,30 @@ def placement_advance(
     return AttemptFinished("placement_finished", attempt.pk, step.progress, result, FINISHED)
 
 
+def placement_check_presented(*, attempt: Attempt, snapshot: CourseSnapshot, item_id: int) -> None:
+    """An answer into a placement is for the item it presents (under the learner's lock, so
+    the presented item cannot move meanwhile); any other item is refused, nothing stored."""
+    presented = _step(attempt, snapshot).item_id
+    if item_id != presented:
+        message = (
+            f"This placement presents item {presented}; answer that one."
+            if presented is not None
+            else "This placement presents no more items; finish it."
+        )
+        raise Conflict("Not the item the placement presents.", fields={"item": [message]})
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementStart:
+    attempt: Attempt
+    step: AttemptStep | AttemptFinished
+    created: bool  # False: the placement in progress was resumed
+
+
 @transaction.atomic
-def placement_start(
-    *, learner: User, course: Course
-) -> tuple[Attempt, AttemptStep | AttemptFinished]:
+def placement_start_or_resume(*, learner: User, course: Course) -> PlacementStart:
+    """The learner's placement in progress, or a new one (under the learner's lock, so two
+    taps on "start" open one attempt)."""
     assessment = placement_assessment(course)
     lock_ability(learner, course.pk)
     attempt, created = attempt_resume_or_start(learner=learner, assessment=assessment)
@@ -296,7 +331,14 @@ def placement_start(
         learner=learner, attempt=attempt, snapshot=course_snapshot(course), now=timezone.now()
     )
     attempt.refresh_from_db()
-    return attempt, step
+    return PlacementStart(attempt, step, created)
+
+
+def placement_start(
+    *, learner: User, course: Course
+) -> tuple[Attempt, AttemptStep | AttemptFinished]:
+    started = placement_start_or_resume(learner=learner, course=course)
+    return started.attempt, started.step
 
 
 def placement_state_after(

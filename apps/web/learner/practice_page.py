@@ -11,7 +11,7 @@ from apps.curriculum.models import Course, Lesson
 from apps.curriculum.selectors import lesson_get_for
 from apps.recommendations.activity import activity_view
 from apps.recommendations.results import SkillRef
-from apps.recommendations.selectors import recommendations_for
+from apps.recommendations.selectors import practice_next
 from apps.recommendations.snapshot import course_snapshot
 from apps.web.history_page import answer_text
 
@@ -29,8 +29,7 @@ def practice_activity(*, learner: User, course: Course, item_id: int | None = No
     """The next activity. ``item_id`` is the item the previous feedback announced: it is shown
     (instead of a fresh random pick among the best few) when it still practises the
     recommended skill, so 'what comes next' on the feedback is what comes next."""
-    snapshot, ranked = recommendations_for(learner=learner, course=course, limit=1)
-    recommendation = ranked[0]
+    snapshot, recommendation = practice_next(learner=learner, course=course)
     activity = activity_view(snapshot, recommendation)
     item = activity.item
     announced = snapshot.items.get(item_id) if item_id is not None else None
