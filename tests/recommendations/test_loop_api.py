@@ -74,8 +74,9 @@ def test_recommendations_and_due_reviews():
     learner = LearnerFactory()
     client = client_for(learner)
     ranked = client.get("/api/v1/recommendations/", {"course": course.slug}).json()
-    assert [r["skill"]["slug"] for r in ranked] == ["s1"]
-    assert client.get("/api/v1/reviews/due/").json() == []
+    assert [r["skill"]["slug"] for r in ranked["results"]] == ["s1"]
+    none_due = client.get("/api/v1/reviews/due/").json()
+    assert (none_due["count"], none_due["results"]) == (0, [])
     # Mastered long ago and due: the review comes first, with a reason counting the days.
     long_ago = timezone.now() - timedelta(days=6)
     for skill in course.skills.filter(slug__in=["s1", "s2"]):
@@ -90,7 +91,11 @@ def test_recommendations_and_due_reviews():
             review_due_at=timezone.now() - timedelta(hours=1),
         )
     due = client.get("/api/v1/reviews/due/", {"course": course.slug}).json()
-    assert [d["skill"] for d in due] == ["s1", "s2"]
+    assert due["count"] == 2
+    assert [d["skill"] for d in due["results"]] == ["s1", "s2"]
+    first_page = client.get("/api/v1/reviews/due/", {"course": course.slug, "page_size": 1})
+    assert [d["skill"] for d in first_page.json()["results"]] == ["s1"]
+    assert first_page.json()["next"] is not None
     nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
     assert nxt["kind"] == "review"
     assert nxt["reason"] == "Review due: you last practised Skill 1 6 days ago."

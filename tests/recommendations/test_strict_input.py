@@ -216,7 +216,7 @@ def test_recommendations_limit_in_range_is_used(course):
     client = client_for(LearnerFactory())
     response = client.get("/api/v1/recommendations/", {"course": course.slug, "limit": "1"})
     assert response.status_code == 200
-    assert len(response.json()) == 1
+    assert len(response.json()["results"]) == 1
 
 
 def test_a_placement_course_with_a_nul_byte_is_a_400(course):

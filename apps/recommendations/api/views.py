@@ -119,8 +119,11 @@ class NextActivityApi(APIView):
         return Response(s.NextActivityOutputSerializer(view).data)
 
 
-class RecommendationListApi(APIView):
+class RecommendationListApi(GenericAPIView):
+    # Paginated like every list (the ranking itself stops at `limit`).
     permission_classes = [IsAuthenticated]
+    serializer_class = s.NextActivityOutputSerializer
+    queryset = SkillMastery.objects.none()  # the schema's; requests rank in the engine
 
     @extend_schema(
         parameters=[s.RecommendationQuerySerializer],
@@ -137,8 +140,8 @@ class RecommendationListApi(APIView):
         snapshot, ranked = selectors.recommendations_for(
             learner=request_user(request), course=course, limit=query.validated_data["limit"]
         )
-        views = [activity_view(snapshot, r) for r in ranked]
-        return Response(s.NextActivityOutputSerializer(views, many=True).data)
+        page = self.paginate_queryset([activity_view(snapshot, r) for r in ranked])
+        return self.get_paginated_response(s.NextActivityOutputSerializer(page, many=True).data)
 
 
 class AnswerSubmitApi(APIView):
@@ -199,8 +202,10 @@ class MasteryApi(APIView):
         return Response(s.CourseMasteryOutputSerializer(mastery).data)
 
 
-class DueReviewsApi(APIView):
+class DueReviewsApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    serializer_class = s.DueReviewOutputSerializer
+    queryset = SkillMastery.objects.none()  # the schema's; requests use due_reviews_for
 
     @extend_schema(
         parameters=[OpenApiParameter("course", description="Course slug (default: all yours)")],
@@ -214,8 +219,10 @@ class DueReviewsApi(APIView):
             if course
             else list(curriculum_selectors.course_list_for(user=request_user(request)))
         )
-        due = selectors.due_reviews_for(learner=request_user(request), courses=courses)
-        return Response(s.DueReviewOutputSerializer(due, many=True).data)
+        page = self.paginate_queryset(
+            list(selectors.due_reviews_for(learner=request_user(request), courses=courses))
+        )
+        return self.get_paginated_response(s.DueReviewOutputSerializer(page, many=True).data)
 
 
 class PlacementStartApi(APIView):
