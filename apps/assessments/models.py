@@ -127,3 +127,9 @@ class ItemResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.item} · {'right' if self.correct else 'wrong'}"
+
+    @property
+    def in_placement(self) -> bool:
+        """Answered in a placement test (reads ``attempt.assessment``: select it with the row)."""
+        attempt = self.attempt
+        return attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC

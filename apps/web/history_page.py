@@ -9,7 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from apps.accounts.models import User
-from apps.assessments.models import AssessmentKind, ItemResponse
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 
 PAGE_SIZE = 25
@@ -46,7 +46,6 @@ def answer_text(answer: object) -> str:
 
 
 def attempt_line(response: ItemResponse) -> AttemptLine:
-    attempt = response.attempt
     return AttemptLine(
         id=response.pk,
         created_at=response.created_at,
@@ -57,7 +56,7 @@ def attempt_line(response: ItemResponse) -> AttemptLine:
         correct=response.correct,
         score=response.score,
         seconds=response.time_taken_ms / 1000 if response.time_taken_ms else None,
-        placement=attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC,
+        placement=response.in_placement,
     )
 
 

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import IsLearner
 from apps.accounts.requests import request_user
-from apps.assessments.models import AssessmentKind, ItemResponse
+from apps.assessments.models import ItemResponse
 from apps.recommendations.history import HistoryFilter, practice_history
 
 
@@ -53,8 +53,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     mastery_changes = HistoryMasteryChangeSerializer(many=True)
 
     def get_placement(self, response: ItemResponse) -> bool:
-        attempt = response.attempt
-        return attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC
+        return response.in_placement
 
 
 class PracticeHistoryApi(GenericAPIView):
