@@ -312,6 +312,14 @@ REST_FRAMEWORK = {
 # bodies carry uploads, the course import's up to 10 MB, so they may be this large.
 API_MULTIPART_MAX_BYTES = 11 * 1024 * 1024
 
+# Answers queued offline (POST /api/v1/practice/answers/batch/): at most this many per request,
+# each answered at most this many days ago (older is refused: a phone's clock set wrong, or a
+# queue too stale to schedule reviews from). Up to the skew seconds ahead of the server's clock
+# counts as now; further ahead is refused.
+ANSWER_BATCH_MAX = env.int("ANSWER_BATCH_MAX", default=100)
+OFFLINE_ANSWER_MAX_AGE_DAYS = env.int("OFFLINE_ANSWER_MAX_AGE_DAYS", default=30)
+OFFLINE_CLOCK_SKEW_SECONDS = env.int("OFFLINE_CLOCK_SKEW_SECONDS", default=300)
+
 # Browser clients on other origins (a web or hybrid app) may call the API, and only the API.
 # Tokens travel in the Authorization header, not cookies, so no credentials mode.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

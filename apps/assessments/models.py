@@ -114,7 +114,21 @@ class ItemResponse(models.Model):
         blank=True,
         help_text="P(correct) the learner model predicted just before this answer.",
     )
+    # A database default too: bulk loaders (the demo's simulated classmates, benchmarks) insert
+    # rows with SQL of their own.
+    hint_used = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The learner opened a hint before answering (weaker evidence).",
+    )
+    # When the learner answered: the client's time for an answer queued offline (never in the
+    # future), else the server's. The learner model and the review schedule go by it.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    received_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the server stored it, if later than when it was answered (offline sync).",
+    )
 
     class Meta:
         db_table = "assessments_response"  # the table kept its name when the model was renamed

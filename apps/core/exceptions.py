@@ -114,6 +114,20 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+def application_error_body(exc: ApplicationError) -> dict:
+    """The body of a domain error; its message names the fields at fault."""
+    message = exc.message
+    if exc.fields and not any(name in message for name in exc.fields):
+        message = f"{message} ({_message_from_fields(exc.fields)})"
+    return error_body(exc.code, message, exc.fields)
+
+
+def validation_error_body(detail: Any) -> dict:
+    """The body of a serializer's validation errors (``ValidationError.detail``)."""
+    fields = flatten_errors(detail)
+    return error_body("validation_error", _message_from_fields(fields), fields)
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is down or the connection broke: the client may retry, so say so in the
@@ -140,18 +154,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.PermissionDenied()
 
     if isinstance(exc, ApplicationError):
-        message = exc.message
-        if exc.fields and not any(name in message for name in exc.fields):
-            message = f"{message} ({_message_from_fields(exc.fields)})"
-        return Response(error_body(exc.code, message, exc.fields), status=status_for(exc))
+        return Response(application_error_body(exc), status=status_for(exc))
 
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: let Django log it and answer 500
 
     if isinstance(exc, exceptions.ValidationError):
-        fields = flatten_errors(exc.detail)
-        response.data = error_body("validation_error", _message_from_fields(fields), fields)
+        response.data = validation_error_body(exc.detail)
     elif isinstance(exc, exceptions.APIException):
         response.data = error_body(_code_of(exc), readable_message(exc.detail))
     return response

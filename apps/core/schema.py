@@ -62,6 +62,38 @@ RETRY_AFTER = {
 }
 
 
+CONDITIONAL_PARAMETERS = [
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "schema": {"type": "string"},
+        "description": "The ETag of the copy you hold: a 304 without a body if it is current.",
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "schema": {"type": "string"},
+        "description": "An HTTP date: a 304 if nothing changed since (ETags are preferred).",
+    },
+]
+ETAG_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Send it back as If-None-Match."},
+    "Cache-Control": {"schema": {"type": "string"}, "description": "`private, no-cache`."},
+}
+
+
+def _document_conditional_get(operation: dict[str, Any]) -> None:
+    """Course content answers conditional GETs (``apps.curriculum.api.caching``)."""
+    operation.setdefault("parameters", []).extend(CONDITIONAL_PARAMETERS)
+    responses = operation["responses"]
+    if "200" in responses:
+        responses["200"].setdefault("headers", {}).update(ETAG_HEADERS)
+    responses["304"] = {
+        "description": "Not modified: the copy you hold (If-None-Match) is current; no body.",
+        "headers": {"ETag": ETAG_HEADERS["ETag"]},
+    }
+
+
 class ApiAutoSchema(AutoSchema):
     def is_deprecated(self) -> bool:
         return deprecation_for(type(self.view), self.method) is not None or super().is_deprecated()
@@ -81,6 +113,8 @@ class ApiAutoSchema(AutoSchema):
                 response["content"] = error
             if status == "429":
                 response.setdefault("headers", RETRY_AFTER)
+        if self.method == "GET" and getattr(self.view, "conditional_get", False):
+            _document_conditional_get(operation)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

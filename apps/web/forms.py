@@ -15,6 +15,8 @@ class AnswerMetaForm(forms.Form):
     # carries the same id, and the service records the answer once.
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     shown_at = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by static/js/app.js when the learner opens a hint (without JavaScript: not known).
+    hint_used = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def time_taken_ms(self) -> int | None:
         shown_at = self.cleaned_data.get("shown_at")

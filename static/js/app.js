@@ -11,6 +11,24 @@
     }
   });
 
+  // Opening a hint marks the answer as hinted (weaker evidence of the skill). "toggle" does not
+  // bubble, so listen in the capture phase: forms swapped in by htmx are covered too.
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var hint = event.target;
+      if (!hint.classList || !hint.classList.contains("hint") || !hint.open) {
+        return;
+      }
+      var form = hint.closest("form");
+      var field = form && form.querySelector("input[name=hint_used]");
+      if (field) {
+        field.value = "true";
+      }
+    },
+    true
+  );
+
   // "Copy" buttons next to join codes: shown only when the clipboard API is there.
   function enableCopyButtons(root) {
     root.querySelectorAll("[data-copy]").forEach(function (button) {

@@ -326,3 +326,36 @@ def test_the_checker_reports_drift_with_endpoint_and_json_path():
         "GET /api/v1/things/{id}/ -> 418: status 418 is not documented (documented: 200, 404); "
         'body {"id": 7, "at": null, "state": null, "size": null, "extra": {"free": 1}}',
     ]
+
+
+def test_offline_batch_and_conditional_get_responses_match_the_schema(learner, course, checker):
+    client = client_for(learner)
+    items = list(course.items.filter(slug__startswith="s1-i").order_by("slug"))
+    at = timezone.now() - timedelta(hours=1)
+    answers = [
+        {
+            "client_id": str(uuid.uuid4()),
+            "item": item.pk,
+            "answer": item.slug.split("-i")[1],
+            "answered_at": (at + timedelta(minutes=n)).isoformat(),
+            "hint_used": n == 0,
+        }
+        for n, item in enumerate(items)
+    ]
+    answers.append({"client_id": "not-a-uuid", "item": items[0].pk, "answer": "0"})
+    answers.append({**answers[0], "answer": "7"})  # the id again, another answer: a 409 entry
+    url = f"{API}/practice/answers/batch/"
+    synced = checker.check(client.post(url, {"answers": answers}, format="json"), "a batch")
+    assert [r["status"] for r in synced["results"]] == [201] * len(items) + [400, 409]
+    again = checker.check(client.post(url, {"answers": answers[:2]}, format="json"), "again")
+    assert [r["status"] for r in again["results"]] == [200, 200]
+    checker.check(client.post(url, {"answers": []}, format="json"), "an empty batch")
+
+    # Course content: a 200 with its ETag, then a 304 without a body.
+    for path in (f"{API}/courses/{course.slug}/", f"{API}/courses/{course.slug}/items/"):
+        first = client.get(path)
+        checker.check(first, "content")
+        repeat = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert repeat.status_code == 304
+        checker.check(repeat, "not modified")
+    checker.assert_no_drift()

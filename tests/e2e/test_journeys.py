@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from apps.accounts.models import Enrollment
 from apps.accounts.services import classroom_create
+from apps.assessments.models import ItemResponse
 from apps.curriculum import services as curriculum_services
 from apps.recommendations.models import SkillMastery
 from tests.accounts.factories import PASSWORD, LearnerFactory, TeacherFactory
@@ -126,6 +127,17 @@ def test_learner_masters_a_skill_and_the_teacher_sees_it(
     assert page.evaluate("window.stillTheSamePage") is True
     expect(page.locator(".bar").first).to_have_attribute("aria-label", re.compile(r"from \d+% to"))
     shoot(page, "practice-feedback")
+    # Opening a hint marks the answer as hinted (weaker evidence), in the stored response.
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("heading", name="Question")).to_be_visible()
+    page.locator("summary", has_text="Hint 1").click()
+    page.get_by_label("Your answer").fill(answer_for(page))
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.get_by_role("heading", name="Right")).to_be_visible()
+    assert list(ItemResponse.objects.order_by("id").values_list("hint_used", flat=True)) == [
+        False,
+        True,
+    ]
     for _ in range(20):
         if page.get_by_text("You mastered Skill 1!").is_visible():
             break

@@ -46,13 +46,20 @@ def test_practise_until_mastered_then_move_to_the_next_skill():
     assert mastered_after >= 3
     assert (nxt["skill"]["slug"], nxt["reason"]) == ("s2", "Ready: you mastered Skill 1.")
     mastery = client.get("/api/v1/mastery/", {"course": course.slug}).json()
-    states = {s["slug"]: s["state"] for s in mastery["skills"]}
+    assert (mastery["count"], mastery["next"], mastery["previous"]) == (3, None, None)
+    states = {s["slug"]: s["state"] for s in mastery["results"]}
     assert states == {"s1": "mastered", "s2": "not_started", "s3": "locked"}
-    s1 = mastery["skills"][0]
+    s1 = mastery["results"][0]
     assert s1["evidence_count"] == mastered_after
     assert s1["interval_low"] < s1["p_known"] <= s1["interval_high"]
     assert mastery["ability"]["theta"] > 0
     assert mastery["ability_responses"] == mastered_after
+    paged = client.get("/api/v1/mastery/", {"course": course.slug, "page_size": 2, "page": 2})
+    assert [skill["slug"] for skill in paged.json()["results"]] == ["s3"]
+    assert paged.json()["ability_responses"] == mastered_after
+    assert client.get("/api/v1/mastery/", {"course": course.slug, "page": 9}).status_code == 404
+    bad = client.get("/api/v1/mastery/", {"course": course.slug, "page_size": "abc"})
+    assert list(bad.json()["error"]["fields"]) == ["page_size"]
 
 
 def test_a_new_skill_with_a_lesson_starts_with_it():
@@ -147,7 +154,7 @@ def test_placement_seeds_starting_mastery():
     assert result["result"]["mastered_skills"] == ["s1", "s2", "s3"]
     states = {
         s["slug"]: s["state"]
-        for s in client.get("/api/v1/mastery/", {"course": course.slug}).json()["skills"]
+        for s in client.get("/api/v1/mastery/", {"course": course.slug}).json()["results"]
     }
     assert set(states.values()) == {"mastered"}
 

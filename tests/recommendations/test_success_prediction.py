@@ -122,7 +122,14 @@ def test_with_a_fitted_model_the_state_is_updated_online_and_predicts_the_next_a
     )
     row = SkillMastery.objects.get(learner=learner, skill_id=skill_id)
     after = update(params, fresh, correct=True, at=response.created_at)
-    assert row.model_state == after.as_json()
+    # Equal up to rounding: numpy's SIMD paths differ in the last bit between CPUs.
+    expected = after.as_json()
+    assert row.model_state.keys() == expected.keys()
+    for key, value in expected.items():
+        if isinstance(value, list):
+            assert row.model_state[key] == pytest.approx(value, rel=1e-12), key
+        else:
+            assert row.model_state[key] == value, key
     next_item = first.body["next"]["item"]["id"]
     assert first.body["next"]["p_correct"] == pytest.approx(
         predict(params, after, item=str(next_item), at=response.created_at), abs=0.05

@@ -14,6 +14,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import conditional_page
+from rest_framework.views import APIView
+
+
+class RevalidatedView(APIView):
+    """Mixin for an API view of course content: its URL answers conditional GETs
+    (``revalidated``), and the schema lists the 304 (``conditional_get``)."""
+
+    conditional_get = True
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:  # DRF's view function, wrapped (same attributes)
+        return revalidated(super().as_view(**initkwargs))
 
 
 def revalidated(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

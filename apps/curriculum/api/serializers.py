@@ -17,7 +17,9 @@ POSITION_MAX = 2**31 - 1
 
 
 class CourseOutputSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    author = serializers.CharField(
+        source="created_by.username", default=None, read_only=True, allow_null=True
+    )
     skill_count = serializers.IntegerField(read_only=True)
     published_item_count = serializers.IntegerField(read_only=True)
 

@@ -1,17 +1,16 @@
 from django.urls import path
 
 from apps.curriculum.api import exchange_views, views
-from apps.curriculum.api.caching import revalidated
 
 urlpatterns = [
-    path("courses/", revalidated(views.CourseListApi.as_view()), name="api-courses"),
+    path("courses/", views.CourseListApi.as_view(), name="api-courses"),
     path("courses/import/", exchange_views.CourseImportApi.as_view(), name="api-course-import"),
     path(
         "courses/<slug:slug>/export/",
         exchange_views.CourseExportApi.as_view(),
         name="api-course-export",
     ),
-    path("courses/<slug:slug>/", revalidated(views.CourseDetailApi.as_view()), name="api-course"),
+    path("courses/<slug:slug>/", views.CourseDetailApi.as_view(), name="api-course"),
     path(
         "courses/<slug:slug>/authors/", views.CourseAuthorsApi.as_view(), name="api-course-authors"
     ),
@@ -22,36 +21,34 @@ urlpatterns = [
     ),
     path(
         "courses/<slug:slug>/graph/",
-        revalidated(views.CourseGraphApi.as_view()),
+        views.CourseGraphApi.as_view(),
         name="api-course-graph",
     ),
     path(
         "courses/<slug:slug>/modules/",
-        revalidated(views.ModuleListApi.as_view()),
+        views.ModuleListApi.as_view(),
         name="api-modules",
     ),
-    path(
-        "courses/<slug:slug>/skills/", revalidated(views.SkillListApi.as_view()), name="api-skills"
-    ),
+    path("courses/<slug:slug>/skills/", views.SkillListApi.as_view(), name="api-skills"),
     path(
         "courses/<slug:slug>/skills/<slug:skill_slug>/",
-        revalidated(views.SkillDetailApi.as_view()),
+        views.SkillDetailApi.as_view(),
         name="api-skill",
     ),
     path(
         "courses/<slug:slug>/lessons/",
-        revalidated(views.LessonListApi.as_view()),
+        views.LessonListApi.as_view(),
         name="api-lessons",
     ),
     path(
         "courses/<slug:slug>/lessons/<slug:lesson_slug>/",
-        revalidated(views.LessonDetailApi.as_view()),
+        views.LessonDetailApi.as_view(),
         name="api-lesson",
     ),
-    path("courses/<slug:slug>/items/", revalidated(views.ItemListApi.as_view()), name="api-items"),
+    path("courses/<slug:slug>/items/", views.ItemListApi.as_view(), name="api-items"),
     path(
         "courses/<slug:slug>/items/<slug:item_slug>/",
-        revalidated(views.ItemDetailApi.as_view()),
+        views.ItemDetailApi.as_view(),
         name="api-item",
     ),
     path(

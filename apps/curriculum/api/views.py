@@ -15,6 +15,7 @@ from apps.accounts.requests import request_user
 from apps.core.exceptions import ApplicationError
 from apps.curriculum import selectors, services
 from apps.curriculum.api import serializers as s
+from apps.curriculum.api.caching import RevalidatedView
 from apps.curriculum.api.filters import CourseFilter, ItemFilter
 from apps.curriculum.models import Course, Item, Lesson, Module, Skill
 from apps.curriculum.validation import ChoiceSpec, ItemSpec
@@ -53,7 +54,7 @@ def _skills(course: Course, slugs: list[str], field: str) -> list[Skill]:
     return [found[slug] for slug in slugs]
 
 
-class CourseListApi(GenericAPIView):
+class CourseListApi(RevalidatedView, GenericAPIView):
     serializer_class = s.CourseOutputSerializer
     queryset = Course.objects.none()
     filterset_class = CourseFilter
@@ -82,7 +83,7 @@ class CourseListApi(GenericAPIView):
         return Response(self.get_serializer(course).data, status=status.HTTP_201_CREATED)
 
 
-class CourseDetailApi(GenericAPIView):
+class CourseDetailApi(RevalidatedView, GenericAPIView):
     serializer_class = s.CourseOutputSerializer
     queryset = Course.objects.none()
 
@@ -146,7 +147,7 @@ class CourseAuthorDetailApi(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CourseGraphApi(GenericAPIView):
+class CourseGraphApi(RevalidatedView, GenericAPIView):
     serializer_class = s.CourseGraphOutputSerializer
 
     @extend_schema(
@@ -158,7 +159,7 @@ class CourseGraphApi(GenericAPIView):
         return Response(selectors.course_graph(course=course))
 
 
-class ModuleListApi(GenericAPIView):
+class ModuleListApi(RevalidatedView, GenericAPIView):
     serializer_class = s.ModuleOutputSerializer
     queryset = Module.objects.none()
 
@@ -179,7 +180,7 @@ class ModuleListApi(GenericAPIView):
         return Response(self.get_serializer(module).data, status=status.HTTP_201_CREATED)
 
 
-class SkillListApi(GenericAPIView):
+class SkillListApi(RevalidatedView, GenericAPIView):
     serializer_class = s.SkillOutputSerializer
     queryset = Skill.objects.none()
 
@@ -210,7 +211,7 @@ class SkillListApi(GenericAPIView):
         )
 
 
-class SkillDetailApi(GenericAPIView):
+class SkillDetailApi(RevalidatedView, GenericAPIView):
     serializer_class = s.SkillOutputSerializer
     queryset = Skill.objects.none()
 
@@ -258,7 +259,7 @@ def _item_output(request: Request, course: Course) -> type[serializers.Serialize
     return s.ItemLearnerOutputSerializer
 
 
-class LessonListApi(GenericAPIView):
+class LessonListApi(RevalidatedView, GenericAPIView):
     queryset = Lesson.objects.none()
     serializer_class = s.LessonOutputSerializer  # the schema's; requests use _lesson_output
 
@@ -285,7 +286,7 @@ class LessonListApi(GenericAPIView):
         return Response(s.LessonAuthorOutputSerializer(lesson).data, status=status.HTTP_201_CREATED)
 
 
-class LessonDetailApi(GenericAPIView):
+class LessonDetailApi(RevalidatedView, GenericAPIView):
     queryset = Lesson.objects.none()
     serializer_class = s.LessonOutputSerializer
 
@@ -319,7 +320,7 @@ def _spec_from_input(data: dict[str, Any], base: ItemSpec | None = None) -> Item
     )
 
 
-class ItemListApi(GenericAPIView):
+class ItemListApi(RevalidatedView, GenericAPIView):
     queryset = Item.objects.none()
     filterset_class = ItemFilter
     serializer_class = s.ItemLearnerOutputSerializer  # the schema's; requests use _item_output
@@ -355,7 +356,7 @@ class ItemListApi(GenericAPIView):
         return Response(s.ItemAuthorOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
-class ItemDetailApi(GenericAPIView):
+class ItemDetailApi(RevalidatedView, GenericAPIView):
     queryset = Item.objects.none()
     serializer_class = s.ItemLearnerOutputSerializer
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from apps.recommendations.api import (
     attempt_views,
+    batch_views,
     class_views,
     history_views,
     practice_views,
@@ -28,6 +29,11 @@ urlpatterns = [
     ),
     path("practice/next/", views.NextActivityApi.as_view(), name="api-practice-next"),
     path("practice/answers/", views.AnswerSubmitApi.as_view(), name="api-practice-answers"),
+    path(
+        "practice/answers/batch/",
+        batch_views.AnswerBatchApi.as_view(),
+        name="api-practice-answers-batch",
+    ),
     path("practice/skip/", practice_views.PracticeSkipApi.as_view(), name="api-practice-skip"),
     path(
         "practice/history/",

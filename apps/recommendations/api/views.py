@@ -28,6 +28,10 @@ from apps.recommendations.services.placement import (
 )
 
 COURSE_PARAM = OpenApiParameter("course", required=True, description="Course slug")
+PAGE_PARAMS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description="Results per page, 1 to 500 (default 50)."),
+]
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; `error.fields` names each bad field."),
     404: OpenApiResponse(description="No such course, item or attempt visible to you."),
@@ -167,7 +171,9 @@ class AnswerSubmitApi(APIView):
         "feedback with the next activity. Resending the same `client_id` with the same item and "
         "answer stores nothing new and returns the first result with status 200; the same "
         "`client_id` with another item or answer is a 409. `answer` must have the item type's "
-        "JSON type: a list for multiple choice, a string for single choice and short text.",
+        "JSON type: a list for multiple choice, a string for single choice and short text. "
+        "`hint_used` marks a hinted answer (weaker evidence); `answered_at` dates an answer "
+        "given earlier (offline; see the batch endpoint for a queue of them).",
     )
     def post(self, request: Request) -> Response:
         data = s.AnswerSubmitInputSerializer(data=request.data)
@@ -180,6 +186,8 @@ class AnswerSubmitApi(APIView):
             client_id=values["client_id"],
             time_taken_ms=values.get("time_taken_ms"),
             attempt_id=values.get("attempt"),
+            hint_used=values["hint_used"],
+            answered_at=values.get("answered_at"),
         )
         # The body is the feedback rendered by AnswerFeedbackOutputSerializer (stored so).
         return Response(
@@ -188,18 +196,27 @@ class AnswerSubmitApi(APIView):
         )
 
 
-class MasteryApi(APIView):
+class MasteryApi(GenericAPIView):
+    # Paginated like every list: the skills are the list; the course and ability head it.
     permission_classes = [IsAuthenticated]
+    serializer_class = s.SkillMasteryOutputSerializer
+    queryset = SkillMastery.objects.none()  # the schema's; requests use course_mastery
 
     @extend_schema(
-        parameters=[COURSE_PARAM],
-        responses={200: s.CourseMasteryOutputSerializer, **ERRORS},
+        parameters=[COURSE_PARAM, *PAGE_PARAMS],
+        responses={200: s.CourseMasteryPageOutputSerializer, **ERRORS},
         summary="Your mastery of every skill in a course, with uncertainty and evidence",
+        description="The skills in the course's order, paginated (`count`, `next`, `previous`, "
+        "`results`), with the course's ability estimate on every page.",
     )
     def get(self, request: Request) -> Response:
         course = _course_from_query(request)
         mastery = selectors.course_mastery(learner=request_user(request), course=course)
-        return Response(s.CourseMasteryOutputSerializer(mastery).data)
+        page = self.paginate_queryset(mastery.skills)
+        listed = self.get_paginated_response(s.SkillMasteryOutputSerializer(page, many=True).data)
+        head = s.CourseMasteryOutputSerializer(mastery).data
+        body = {key: head[key] for key in ("course", "ability", "ability_responses")}
+        return Response(s.CourseMasteryPageOutputSerializer({**body, **listed.data}).data)
 
 
 class DueReviewsApi(GenericAPIView):

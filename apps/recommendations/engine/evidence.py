@@ -9,6 +9,13 @@ append-only) and counts for the ability, but the skill's BKT posterior, right-an
 attempts and memory card ignore it. After a day, or once enough other items came between, it
 counts again.
 
+A right answer given after a hint is weaker evidence: with the hint, a learner who does not
+know the skill gets it right more often, so the answer is weighed as one to an item that can
+be guessed with chance ``HINTED_GUESS_FLOOR`` at least (``answer_guess_floor``). Its BKT update
+credits less, its right answer counts less towards the streak ``min_correct`` asks for, and its
+FSRS rating is Hard, not Good. A wrong answer after a hint is a wrong answer: it keeps the
+item's floor (a raised guess would make a wrong answer look less like not knowing).
+
 The depth mirrors what practice itself would ask (``policy.choose_item``): nothing among the
 last ``recent_items`` answers, unless the skill has fewer items than that, when it asks the one
 seen longest ago. So ``repeat_depth`` is ``recent_items``, but at most one less than the item
@@ -20,9 +27,12 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from apps.recommendations.engine.arrays import BoolArray, IntArray
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 
 REPEAT_WINDOW = timedelta(hours=24)
+# With a hint, a right answer from a learner who does not know the skill is taken to be as
+# likely as a coin toss: a hint usually gives the method away, rarely the answer itself.
+HINTED_GUESS_FLOOR = 0.5
 REPEAT_WINDOW_US = int(REPEAT_WINDOW.total_seconds() * 1_000_000)
 
 
@@ -30,6 +40,23 @@ def repeat_depth(*, recent_items: int, pool: int) -> int:
     """How many earlier answers a repeat of an item is looked for in; ``pool``: the number of
     items of the item's smallest skill."""
     return max(0, min(recent_items, pool - 1))
+
+
+def answer_guess_floor(item_floor: float, *, hint_used: bool, correct: bool) -> float:
+    """The chance of a right answer without the skill, as one answer is weighed: the item's
+    (its IRT c or one over its choices), raised to ``HINTED_GUESS_FLOOR`` for a right answer
+    after a hint."""
+    return max(item_floor, HINTED_GUESS_FLOOR) if hint_used and correct else item_floor
+
+
+def answer_guess_floors(
+    item_floor: FloatArray, hint_used: BoolArray, correct: BoolArray
+) -> FloatArray:
+    """``answer_guess_floor`` for every answer of a log at once."""
+    floors: FloatArray = np.where(
+        hint_used & correct, np.maximum(item_floor, HINTED_GUESS_FLOOR), item_floor
+    )
+    return floors
 
 
 def counts_as_evidence(

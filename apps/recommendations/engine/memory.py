@@ -41,12 +41,15 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def rating_from_response(*, correct: bool) -> Rating:
-    """Again for a wrong answer, Good for a right one.
+def rating_from_response(*, correct: bool, hint_used: bool = False) -> Rating:
+    """Again for a wrong answer, Good for a right one, Hard for a right one after a hint (it
+    was recalled with help, so the next review comes sooner).
 
     Response time is not used: rating by speed needs an expected time per item, which the
     system does not estimate, and a guess would only add noise to the schedule."""
-    return Rating.Good if correct else Rating.Again
+    if not correct:
+        return Rating.Again
+    return Rating.Hard if hint_used else Rating.Good
 
 
 def credited_card(
@@ -91,9 +94,14 @@ def review(
     reviewed_at: datetime,
     scheduler: Scheduler | None = None,
 ) -> ReviewOutcome:
-    """Review the stored card (None for a first review) and return its next state."""
+    """Review the stored card (None for a first review) and return its next state.
+
+    A review dated before the card's last one (an answer queued offline and synced after a
+    later one) counts at the last review's time: FSRS needs time to go forward."""
     moment = _utc(reviewed_at)
     card = Card.from_dict(card_state) if card_state else Card(card_id=0, due=moment)
+    if card.last_review is not None and moment < card.last_review:
+        moment = card.last_review
     updated, _ = (scheduler or default_scheduler()).review_card(card, rating, moment)
     # Both are set by a review.
     assert updated.stability is not None

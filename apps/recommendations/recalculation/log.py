@@ -138,6 +138,7 @@ class CourseResponses:
     item_code: IntArray
     correct: BoolArray
     created_us: IntArray  # microseconds since the epoch, UTC
+    hint_used: BoolArray  # a hint was open: weaker evidence (``engine.evidence``)
 
     @property
     def size(self) -> int:
@@ -154,6 +155,7 @@ class CourseResponses:
             item_code=self.item_code[rows],
             correct=self.correct[rows],
             created_us=self.created_us[rows],
+            hint_used=self.hint_used[rows],
         )
 
     def for_learners(self, learner_ids: IntArray) -> "CourseResponses":
@@ -193,6 +195,7 @@ def _empty_responses() -> CourseResponses:
         item_code=np.zeros(0, dtype=np.int64),
         correct=np.zeros(0, dtype=np.bool_),
         created_us=np.zeros(0, dtype=np.int64),
+        hint_used=np.zeros(0, dtype=np.bool_),
     )
 
 
@@ -217,11 +220,11 @@ def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> Cour
     rows = (
         queryset.order_by()
         .annotate(created=_utc_text("created_at"))
-        .values_list("id", "learner_id", "item_id", "correct", "created")
+        .values_list("id", "learner_id", "item_id", "correct", "created", "hint_used")
     )
     parts = []
     for chunk in read_chunks(rows):
-        ids, learners, items, correct, moments = zip(*chunk, strict=True)
+        ids, learners, items, correct, moments, hinted = zip(*chunk, strict=True)
         parts.append(
             CourseResponses(
                 response_id=np.array(ids, dtype=np.int64),
@@ -229,6 +232,7 @@ def _read(structure: CourseStructure, learner_ids: Iterable[int] | None) -> Cour
                 item_code=structure.item_codes(np.array(items, dtype=np.int64)),
                 correct=np.array(correct, dtype=np.bool_),
                 created_us=datetimes_to_microseconds(moments),
+                hint_used=np.array(hinted, dtype=np.bool_),
             )
         )
     log = _concatenate(parts)
@@ -246,6 +250,7 @@ def _concatenate(parts: list[CourseResponses]) -> CourseResponses:
         item_code=np.concatenate([p.item_code for p in parts]),
         correct=np.concatenate([p.correct for p in parts]),
         created_us=np.concatenate([p.created_us for p in parts]),
+        hint_used=np.concatenate([p.hint_used for p in parts]),
     )
 
 

@@ -35,7 +35,7 @@ from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt_replay import BktReplay, replay_bkt
-from apps.recommendations.engine.evidence import evidence_mask, repeat_depth
+from apps.recommendations.engine.evidence import answer_guess_floors, evidence_mask, repeat_depth
 from apps.recommendations.engine.mastery import MasteryPolicy, answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import CardState, rating_from_response
 from apps.recommendations.engine.sequences import sequence_ids
@@ -182,7 +182,10 @@ def learner_states_compute(
     all_responses = responses
     responses = evidence_responses(structure, responses)
     log, response_of_row, learner_ids = responses.skill_log(structure)
-    floor = structure.item_guess_floor[responses.item_code[response_of_row]]
+    # Per row: the item's guess floor, raised after a hint (as the answer path).
+    floor = answer_guess_floors(
+        structure.item_guess_floor[responses.item_code], responses.hint_used, responses.correct
+    )[response_of_row]
     replay = replay_bkt(log, structure.params, guess_floor=floor)
     model = None
     if structure.learner_model is not None and log.size:
@@ -193,6 +196,7 @@ def learner_states_compute(
     order, starts, ends = sequence_runs(sequence_of_row)
     attempts = (ends - starts).astype(np.int64)
     correct = log.correct[order]
+    hinted = responses.hint_used[response_of_row]
     right = np.where(correct, answer_weight(floor[order]), 0.0)
     streak = right_streaks(right, starts, ends)
     first = _first_crossing(replay, order, starts, ends, streak, structure.policy.mastery)
@@ -226,7 +230,11 @@ def learner_states_compute(
         mastered_us=np.where(
             mastered, created[starts + np.where(mastered, first, 0)], NOT_MASTERED
         ),
-        memory=_replay_memory(structure, starts, ends, correct, created) if replay_memory else None,
+        memory=(
+            _replay_memory(structure, starts, ends, correct, hinted[order], created)
+            if replay_memory
+            else None
+        ),
         model=model,
     )
 
@@ -266,6 +274,7 @@ def _replay_memory(
     starts: IntArray,
     ends: IntArray,
     correct: BoolArray,
+    hinted: BoolArray,
     created_us: IntArray,
 ) -> list[tuple[CardState, datetime]]:
     """FSRS cards from the log, as the hot path would have left them. py-fsrs is scalar, so this
@@ -275,7 +284,7 @@ def _replay_memory(
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         card = Card(card_id=0, due=from_microseconds(created_us[start]))
         for row in range(start, end):
-            rating = rating_from_response(correct=bool(correct[row]))
+            rating = rating_from_response(correct=bool(correct[row]), hint_used=bool(hinted[row]))
             card, _ = scheduler.review_card(card, rating, from_microseconds(created_us[row]))
         cards.append((card.to_dict(), card.due))
     return cards

@@ -9,10 +9,7 @@ cached snapshot).
 """
 
 import uuid
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,12 +18,11 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.assessments.grading import AnswerInvalid, Grade, grade
 from apps.assessments.models import AssessmentKind, Attempt, AttemptStatus, ItemResponse
-from apps.core.exceptions import ApplicationError, Conflict, NotFound
+from apps.core.exceptions import ApplicationError, NotFound
 from apps.curriculum.models import Item
 from apps.curriculum.selectors import course_visible_to
 from apps.recommendations import metrics
 from apps.recommendations.activity import activity_view
-from apps.recommendations.api.serializers import AnswerFeedbackOutputSerializer
 from apps.recommendations.engine.ability import estimate_eap
 from apps.recommendations.engine.bkt import (
     BktPosterior,
@@ -34,7 +30,11 @@ from apps.recommendations.engine.bkt import (
     with_guess_floor,
 )
 from apps.recommendations.engine.course import CourseSnapshot, ItemNode
-from apps.recommendations.engine.evidence import counts_as_evidence, repeat_depth
+from apps.recommendations.engine.evidence import (
+    answer_guess_floor,
+    counts_as_evidence,
+    repeat_depth,
+)
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import credited_card, rating_from_response, review
@@ -48,20 +48,21 @@ from apps.recommendations.models import (
     RecommendationLog,
     SkillMastery,
 )
-from apps.recommendations.results import (
-    AbilitySummary,
-    AnswerFeedback,
-    AnswerOutcome,
-    NextStep,
-    SkillChange,
-)
+from apps.recommendations.results import AnswerOutcome, NextStep
 from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.services.answer_feedback import feedback_of, render_feedback, row_change
+from apps.recommendations.services.answer_retries import (
+    receipt_for,
+    require_same_answer,
+    stored_body,
+)
 from apps.recommendations.services.locks import lock_ability
 from apps.recommendations.services.placement import (
     placement_advance,
     placement_check_presented,
 )
 from apps.recommendations.services.quiz import quiz_advance
+from apps.recommendations.services.submission import Submission, answer_time
 from apps.recommendations.snapshot import course_snapshot
 
 MASTERY_FIELDS = [
@@ -79,29 +80,6 @@ MASTERY_FIELDS = [
     "model_state",
     "updated_at",
 ]
-CLIENT_ID_IN_USE = "That client_id is already in use."
-
-
-class ClientIdReused(Conflict):
-    """A client_id sent again with another item or answer, or by another learner: a client
-    bug (ids reused), so it is a 409 rather than the first answer's feedback."""
-
-    default_code = "client_id_reused"
-
-
-def _client_id_reused(why: str) -> ClientIdReused:
-    return ClientIdReused(CLIENT_ID_IN_USE, fields={"client_id": [why]})
-
-
-@dataclass(frozen=True, slots=True)
-class _Submission:
-    learner: User
-    item: Item
-    answer: object
-    client_id: uuid.UUID
-    time_taken_ms: int | None
-    attempt_id: int | None
-    now: datetime
 
 
 def answer_submit(
@@ -112,29 +90,45 @@ def answer_submit(
     client_id: uuid.UUID,
     time_taken_ms: int | None = None,
     attempt_id: int | None = None,
+    hint_used: bool = False,
+    answered_at: datetime | None = None,
     now: datetime | None = None,
 ) -> AnswerOutcome:
-    now = now or timezone.now()
+    """Record one answer. ``answered_at``: the client's time of an answer queued offline (see
+    ``submission.answer_time``); ``hint_used``: a hint was open (weaker evidence); ``now``: the
+    server's time (tests pass one)."""
+    server_now = now or timezone.now()
+    at = answer_time(answered_at, server_now=server_now)
     item = _item_for(learner, item_id)
-    submission = _Submission(learner, item, answer, client_id, time_taken_ms, attempt_id, now)
+    submission = Submission(
+        learner=learner,
+        item=item,
+        answer=answer,
+        client_id=client_id,
+        time_taken_ms=time_taken_ms,
+        attempt_id=attempt_id,
+        now=at,
+        hint_used=hint_used,
+        received_at=server_now if at < server_now else None,
+    )
     try:
         with transaction.atomic():
             outcome = _submit_locked(submission)
     except IntegrityError:
         # The client id is stored already: by a request we could not see under our lock
         # (another course), or long ago, its receipt since pruned.
-        return AnswerOutcome(_stored_body(submission), created=False)
+        return AnswerOutcome(stored_body(submission), created=False)
     if outcome.created:
         metrics.answer_recorded(correct=outcome.body["correct"])
     return outcome
 
 
-def _submit_locked(submission: _Submission) -> AnswerOutcome:
+def _submit_locked(submission: Submission) -> AnswerOutcome:
     learner, item, now = submission.learner, submission.item, submission.now
     ability = lock_ability(learner, item.course_id)
-    receipt = _receipt_for(submission)
+    receipt = receipt_for(submission)
     if receipt is not None:
-        _require_same_answer(submission, receipt.response)
+        require_same_answer(submission, receipt.response)
         return AnswerOutcome(receipt.payload, created=False)
     snapshot = course_snapshot(item.course)
     node = _published_node(snapshot, item)
@@ -168,6 +162,7 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
             node=node,
             rows=rows,
             correct=graded.correct,
+            hint_used=submission.hint_used,
             now=now,
         )
         credited = _credit_prerequisites(
@@ -181,12 +176,12 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
         Attempt.objects.filter(pk=attempt.pk).update(
             n_answered=F("n_answered") + 1, n_correct=F("n_correct") + int(graded.correct)
         )
-    feedback = _feedback(
+    feedback = feedback_of(
         response=response,
         item_slug=node.slug,
         explanation_html=node.explanation_html,
         mastery=[
-            _row_change(snapshot, row, before, was_learnt) for row, before, was_learnt in changed
+            row_change(snapshot, row, before, was_learnt) for row, before, was_learnt in changed
         ],
         ability=ability,
         next_step=_next_step(
@@ -210,108 +205,11 @@ def _submit_locked(submission: _Submission) -> AnswerOutcome:
     return AnswerOutcome(body, created=True)
 
 
-def render_feedback(feedback: AnswerFeedback) -> dict[str, Any]:
-    """The body the API answers and the receipt stores: the same serializer renders both."""
-    return dict(AnswerFeedbackOutputSerializer(feedback).data)
-
-
-def skill_change(
-    snapshot: CourseSnapshot,
-    skill_id: int,
-    *,
-    before: float,
-    after: float,
-    attempts: int,
-    learnt_before: bool,
-    learnt_after: bool,
-) -> SkillChange:
-    """How one answer moved one skill: the one builder of the feedback's mastery lines."""
-    skill = snapshot.skills[skill_id]
-    return SkillChange(
-        skill=skill.slug,
-        name=skill.name,
-        before=round(before, 4),
-        after=round(after, 4),
-        threshold=snapshot.policy.mastery_threshold,
-        mastered=learnt_after,
-        mastered_now=learnt_after and not learnt_before,
-        attempts=attempts,
-    )
-
-
-def _row_change(
-    snapshot: CourseSnapshot, row: SkillMastery, before: float, was_learnt: bool
-) -> SkillChange:
-    return skill_change(
-        snapshot,
-        row.skill_id,
-        before=before,
-        after=row.p_known,
-        attempts=row.attempts,
-        learnt_before=was_learnt,
-        learnt_after=snapshot.policy.is_learnt(row.p_known, row.right_streak, row.credited),
-    )
-
-
-def _feedback(
-    *,
-    response: ItemResponse,
-    item_slug: str,
-    explanation_html: str,
-    mastery: list[SkillChange],
-    ability: LearnerAbility | None,
-    next_step: NextStep,
-) -> AnswerFeedback:
-    return AnswerFeedback(
-        response_id=response.pk,
-        client_id=response.client_id,
-        item=item_slug,
-        correct=response.correct,
-        score=response.score,
-        answer=response.answer,
-        explanation_html=explanation_html,
-        mastery=mastery,
-        ability=AbilitySummary(
-            theta=round(ability.theta, 4) if ability else 0.0,
-            standard_error=round(ability.standard_error, 4) if ability else 1.0,
-        ),
-        next=next_step,
-        answered_at=response.created_at,
-    )
-
-
 def _item_for(learner: User, item_id: int) -> Item:
     item = Item.objects.select_related("course").filter(pk=item_id).first()
     if item is None or not course_visible_to(user=learner, course=item.course):
         raise NotFound("No such item.", fields={"item": [f"No item {item_id} you can answer."]})
     return item
-
-
-def _receipt_for(submission: _Submission) -> AnswerReceipt | None:
-    """The receipt of an earlier submit with this client id, if it was this learner's (its
-    response joined in, for the retry check, in the same statement)."""
-    receipt = (
-        AnswerReceipt.objects.select_related("response")
-        .filter(client_id=submission.client_id)
-        .first()
-    )
-    if receipt is not None and receipt.learner_id != submission.learner.pk:
-        raise _client_id_reused("Already used for another answer.")
-    return receipt
-
-
-def _require_same_answer(submission: _Submission, first: ItemResponse) -> None:
-    """A retry resends what was sent: the same item and the same answer (compared as stored,
-    i.e. normalised by grading). Anything else reusing the id is a client bug, refused."""
-    if first.item_id != submission.item.pk:
-        raise _client_id_reused(f"Already used for an answer to item {first.item_id}.")
-    node = course_snapshot(submission.item.course).items.get(submission.item.pk)
-    try:
-        given = grade(node.key, submission.answer).answer if node else submission.answer
-    except AnswerInvalid:
-        given = submission.answer
-    if given != first.answer:
-        raise _client_id_reused("Already used for a different answer to this item.")
 
 
 def _published_node(snapshot: CourseSnapshot, item: Item) -> ItemNode:
@@ -351,7 +249,7 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
 
 
 def _store_response(
-    submission: _Submission, attempt: Attempt | None, graded: Grade, predicted: float
+    submission: Submission, attempt: Attempt | None, graded: Grade, predicted: float
 ) -> ItemResponse:
     return ItemResponse.objects.create(
         client_id=submission.client_id,
@@ -363,7 +261,9 @@ def _store_response(
         score=graded.score,
         time_taken_ms=submission.time_taken_ms,
         predicted_correct=predicted,
+        hint_used=submission.hint_used,
         created_at=submission.now,
+        received_at=submission.received_at,
     )
 
 
@@ -374,13 +274,15 @@ def _update_skills(
     node: ItemNode,
     rows: dict[int, SkillMastery],
     correct: bool,
+    hint_used: bool,
     now: datetime,
 ) -> list[tuple[SkillMastery, float, bool]]:
     """New state of each skill the item is tagged with; returns (row, p_before, learnt
-    before) triples."""
+    before) triples. A hinted answer is weaker evidence (``engine.evidence``)."""
     policy = snapshot.policy
     scheduler = scheduler_for(policy.desired_retention)
-    rating = rating_from_response(correct=correct)
+    rating = rating_from_response(correct=correct, hint_used=hint_used)
+    floor = answer_guess_floor(node.guess_floor, hint_used=hint_used, correct=correct)
     changed = []
     for skill_id in node.skill_ids:
         skill = snapshot.skills[skill_id]
@@ -392,17 +294,16 @@ def _update_skills(
         )
         before = row.p_known
         was_learnt = policy.is_learnt(before, row.right_streak, row.credited)
-        params = with_guess_floor(skill.params, node.guess_floor)
+        params = with_guess_floor(skill.params, floor)
         posterior = bkt_update_posterior(params, BktPosterior(before, row.attempts), correct)
         memory = review(row.memory_state, rating=rating, reviewed_at=now, scheduler=scheduler)
         row.p_known = posterior.p_known
         row.attempts += 1
         row.correct_count += int(correct)
         # Right answers in a row, weighed; a wrong one starts the count again.
-        row.right_streak = (
-            row.right_streak + float(answer_weight(node.guess_floor)) if correct else 0.0
-        )
-        row.last_practised_at = now
+        row.right_streak = row.right_streak + float(answer_weight(floor)) if correct else 0.0
+        # An answer synced late may be older than the row's last one.
+        row.last_practised_at = max(now, row.last_practised_at or now)
         row.memory_state, row.review_due_at = memory.card_state, memory.due
         if snapshot.learner_model is not None:
             row.model_state = model_state_after(
@@ -554,78 +455,3 @@ def _next_step(
         created_at=now,
     )
     return activity_view(snapshot, recommendation)
-
-
-def _stored_body(submission: _Submission) -> dict[str, Any]:
-    learner = submission.learner
-    response = (
-        ItemResponse.objects.select_related("item__course", "receipt")
-        .filter(client_id=submission.client_id)
-        .first()
-    )
-    if response is None or response.learner_id != learner.pk:
-        raise _client_id_reused("Already used for another answer.")
-    _require_same_answer(submission, response)
-    receipt = getattr(response, "receipt", None)
-    if receipt is not None:
-        return receipt.payload
-    return render_feedback(_rebuilt_feedback(learner, response, submission.now))
-
-
-def _rebuilt_feedback(learner: User, response: ItemResponse, now: datetime) -> AnswerFeedback:
-    """The feedback of an answer whose receipt was pruned, rebuilt from the log by the same
-    builders ('next' is what comes next now)."""
-    course = response.item.course
-    snapshot = course_snapshot(course)
-    changes = list(MasteryChange.objects.filter(response=response).order_by("id"))
-    # The skill's attempts and weighed right answers as they stood after this answer.
-    history = MasteryChange.objects.filter(
-        learner=learner,
-        skill_id__in=[change.skill_id for change in changes],
-        response_id__lte=response.pk,
-    ).values_list("skill_id", "response__item_id", "response__correct")
-    attempts: Counter[int] = Counter()
-    streak: dict[int, float] = {}
-    streak_before: dict[int, float] = {}
-    for skill_id, item_id, was_right in history.order_by("response_id"):
-        attempts[skill_id] += 1
-        node = snapshot.items.get(item_id)
-        streak_before[skill_id] = streak.get(skill_id, 0.0)
-        weight = float(answer_weight(node.guess_floor if node else 0.0))
-        streak[skill_id] = streak_before[skill_id] + weight if was_right else 0.0
-    credited = {
-        row.skill_id
-        for row in SkillMastery.objects.filter(
-            learner=learner, skill_id__in=[change.skill_id for change in changes]
-        )
-        if row.credited
-    }
-    policy = snapshot.policy
-    ability = LearnerAbility.objects.filter(learner=learner, course=course).first()
-    view = learner_view(learner=learner, snapshot=snapshot, now=now)
-    return _feedback(
-        response=response,
-        item_slug=response.item.slug,
-        explanation_html=response.item.explanation_html,
-        mastery=[
-            skill_change(
-                snapshot,
-                change.skill_id,
-                before=change.p_before,
-                after=change.p_after,
-                attempts=attempts[change.skill_id],
-                learnt_before=policy.is_learnt(
-                    change.p_before,
-                    streak_before.get(change.skill_id, 0.0),
-                    change.skill_id in credited,
-                ),
-                learnt_after=policy.is_learnt(
-                    change.p_after, streak.get(change.skill_id, 0.0), change.skill_id in credited
-                ),
-            )
-            for change in changes
-            if change.skill_id in snapshot.skills
-        ],
-        ability=ability,
-        next_step=activity_view(snapshot, next_activity(snapshot, view)),
-    )

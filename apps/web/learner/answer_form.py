@@ -50,6 +50,7 @@ def answer_posted(
             client_id=form.cleaned_data["client_id"],
             time_taken_ms=form.time_taken_ms(),
             attempt_id=attempt_id,
+            hint_used=form.cleaned_data["hint_used"],
         )
     except NotFound as error:
         raise Http404(error.message) from error
