@@ -62,6 +62,10 @@ class SkillColumn:
     wheel_spinning: int
     mean_p_known: float
     flagged: bool
+    # Learners who started the skill and are neither there nor due ("not yet learnt"), and
+    # learners who had mastered it and are due to review it: two different things to do.
+    not_learnt: int = 0
+    due_review: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,19 @@ class Heatmap:
     @property
     def flagged_skills(self) -> list[SkillColumn]:
         return [column for column in self.columns if column.flagged]
+
+    @property
+    def not_yet_learnt(self) -> list[SkillColumn]:
+        """Skills some learners started and have not learnt: most learners first, then the
+        class furthest from mastery (lowest mean), then course order."""
+        ranked = [c for c in self.columns if c.not_learnt]
+        return sorted(ranked, key=lambda c: (-c.not_learnt, c.mean_p_known))
+
+    @property
+    def due_for_review(self) -> list[SkillColumn]:
+        """Skills learners had mastered and should now review, most learners first."""
+        ranked = [c for c in self.columns if c.due_review]
+        return sorted(ranked, key=lambda c: (-c.due_review, c.mean_p_known))
 
     @property
     def wheel_spinning_rows(self) -> list[HeatmapRow]:
@@ -126,6 +143,7 @@ def _columns(snapshot: CourseSnapshot, rows: list[HeatmapRow]) -> list[SkillColu
         cells = [row.cells[index] for row in rows]
         started = sum(c.attempts > 0 for c in cells)
         mastered = sum(c.state == "mastered" for c in cells)
+        due_review = sum(c.state == "needs_review" for c in cells)
         columns.append(
             SkillColumn(
                 skill_id=skill_id,
@@ -138,6 +156,10 @@ def _columns(snapshot: CourseSnapshot, rows: list[HeatmapRow]) -> list[SkillColu
                 flagged=size > 0
                 and started >= CLASS_FLAG_SHARE * size
                 and mastered < CLASS_FLAG_SHARE * size,
+                not_learnt=sum(
+                    c.attempts > 0 and c.state not in ("mastered", "needs_review") for c in cells
+                ),
+                due_review=due_review,
             )
         )
     return columns

@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from apps.recommendations.engine.course import CourseSnapshot
-from apps.recommendations.engine.mastery import MASTERY_STATES, mastery_codes
+from apps.recommendations.engine.mastery import MASTERY_STATES, mastery_codes, shown_percent
 from apps.recommendations.engine.memory import retrievability
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.scheduling import scheduler_for
@@ -80,7 +80,7 @@ class SkillCell:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.p_known)
+        return shown_percent(self.p_known)
 
 
 def classify_many(

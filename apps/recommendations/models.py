@@ -5,6 +5,7 @@ the nightly refit changes parameters, never the log.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -57,6 +58,16 @@ class CoursePolicy(models.Model):
         default=0.4,
         help_text="Only for courses with too many knowledge states to list: the ability's "
         "standard error at which the fallback test stops.",
+    )
+    # Motivation, shown to learners and quiet by design; each can be turned off per course.
+    daily_goal = models.PositiveIntegerField(
+        default=10,
+        validators=[MaxValueValidator(500)],
+        help_text="Answers a day the learner's home and practice pages count toward (0: no "
+        "daily goal shown).",
+    )
+    show_streak = models.BooleanField(
+        default=True, help_text="Show the learner how many days in a row they have practised."
     )
 
     class Meta:

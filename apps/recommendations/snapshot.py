@@ -45,6 +45,11 @@ def learner_item_view(item: Item) -> dict[str, Any]:
         "choices": [{"key": c.key, "text_html": c.text_html} for c in item.choices.all()],
         "hints_html": list(item.hints_html),
         "skills": [s.slug for s in item.skills.all()],
+        # The phone keyboard to offer: digits only for a whole-number answer; a fraction needs
+        # "/" and a space, which numeric keypads lack. (The web page's only; not in the API.)
+        "whole_number": item.numeric_answer is not None
+        and float(item.numeric_answer).is_integer()
+        and not item.tolerance,
     }
 
 
@@ -66,6 +71,8 @@ def policy_values_of(policy: CoursePolicy) -> PolicyValues:
         recent_items=policy.recent_items,
         placement_max_items=policy.placement_max_items,
         placement_target_se=policy.placement_target_se,
+        daily_goal=policy.daily_goal,
+        show_streak=policy.show_streak,
     )
 
 

@@ -6,11 +6,16 @@ palette, checked for contrast by a test), and every colour has a text twin in th
 state names, percentages and symbols are written out, never implied by hue alone.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from apps.recommendations.engine.mastery import shown_percent
+from apps.web.graph_layout import Box, GraphLayout, layered_graph_layout
+from apps.web.text_width import text_width
 
 # Symbols double the colour of a state, for readers who cannot tell the hues apart. All are in
 # DejaVu Sans, the fallback font of the Debian images the pages are tested on.
@@ -29,18 +34,22 @@ STATE_SYMBOLS = {
     "locked": "⊘",
 }
 
-NODE_WIDTH = 184
-NODE_HEIGHT = 66
-H_GAP = 20
-V_GAP = 52
+# The map's geometry, in CSS px: the SVG is drawn at exactly this size and never scaled down
+# (static/css/map.css; it scrolls in its box instead), so 14px here is 14px on screen.
+FONT_SIZE = 14  # names (bold) and states; at least 14px, the issue's floor for legibility
+LINE_HEIGHT = 18
+PAD_X = 8
+PAD_Y = 10
+STATE_GAP = 4  # between the name and the state line
+MIN_NODE_WIDTH = 128
+COMFORTABLE_WIDTH = 184  # names take as few lines as a box this wide allows
+MAX_NODE_WIDTH = 216  # only names with a long word get this wide
+NAME_WIDTH = MAX_NODE_WIDTH - 2 * PAD_X
+NAME_LINES = 3  # beyond this the name ends in "…"; the full name is in its <title> and the table
+H_GAP = 16
+V_GAP = 56  # the gap between layers, where edges curve
 MARGIN = 12
-NAME_CHARS = 24  # what fits on one line of a node at 13px; the full name is in its <title>
-NAME_LINES = 2
-# A wide graph shrinks to fit its box down to this scale (text stays readable), then scrolls.
-# The minimum width is a class per widest-layer size (static/css/steps.css: the CSP allows no
-# style attribute); layers wider than MAP_COLUMN_CLASSES keep the widest class's minimum.
-MIN_SCALE = 0.6
-MAP_COLUMN_CLASSES = 16
+ARROW_GAP = 2  # the arrowhead's tip stops just short of the box's border
 
 
 @dataclass(frozen=True)
@@ -52,81 +61,129 @@ class MapNode:
     prerequisites: tuple[str, ...]
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _fits(text: str, width: float = NAME_WIDTH) -> bool:
+    return text_width(text, size=FONT_SIZE, bold=True) <= width
 
 
-def wrap_name(name: str, width: int = NAME_CHARS, lines: int = NAME_LINES) -> list[str]:
-    """Break a skill name at spaces into at most ``lines`` lines; the last one is shortened
-    with an ellipsis when the name is longer still."""
+def _shorten(text: str, width: float) -> str:
+    while text and not _fits(text + "…", width):
+        text = text[:-1].rstrip()
+    return text + "…"
+
+
+def wrap_name(name: str, width: float = NAME_WIDTH, lines: int = NAME_LINES) -> list[str]:
+    """Break a skill name at spaces into at most ``lines`` lines that each fit ``width`` px
+    at the map's font; a word too long for a line, or a name too long for all of them, ends
+    in an ellipsis."""
     wrapped: list[str] = []
     words = name.split()
-    while words and len(wrapped) < lines - 1:
+    while words and len(wrapped) < lines:
         line = words.pop(0)
-        while words and len(line) + 1 + len(words[0]) <= width:
+        while words and _fits(f"{line} {words[0]}", width):
             line += " " + words.pop(0)
-        wrapped.append(_shorten(line, width))
-    if words:
-        wrapped.append(_shorten(" ".join(words), width))
+        if len(wrapped) == lines - 1 and words:
+            line = _shorten(" ".join([line, *words]), width)
+            words = []
+        wrapped.append(line if _fits(line, width) else _shorten(line, width))
     return wrapped
 
 
+def fit_name(name: str, at_least: int = MIN_NODE_WIDTH) -> tuple[list[str], int]:
+    """The name's lines and its box's width (in steps of 4px, from ``at_least``): as few lines
+    as a box up to ``COMFORTABLE_WIDTH`` allows, in the narrowest box that keeps that many, so
+    a wide layer still fits a laptop's screen. A name with a long word may take a box up to
+    ``MAX_NODE_WIDTH``; a name too long even for that is shortened there."""
+    widest = max(at_least, MAX_NODE_WIDTH)
+    comfortable = wrap_name(name, max(at_least, COMFORTABLE_WIDTH) - 2 * PAD_X)
+    # Greedy wrapping needs no more lines in a wider box, so the comfortable width sets the
+    # fewest lines; a shortened name there is whole (or not) only in a wider box.
+    fewest = len(comfortable) if not comfortable[-1].endswith("…") else NAME_LINES
+    for width in range(at_least, widest + 1, 4):
+        lines = wrap_name(name, width - 2 * PAD_X)
+        if len(lines) <= fewest and not lines[-1].endswith("…"):
+            return lines, width
+    return wrap_name(name, widest - 2 * PAD_X), widest
+
+
+def _state_line(node: MapNode) -> str:
+    label = STATE_LABELS.get(node.state, node.state)
+    return f"{STATE_SYMBOLS.get(node.state, '')} {label} · {node.percent}%"
+
+
+def _node_box(node: MapNode) -> tuple[list[str], int]:
+    """The name's lines and the box width, wide enough for the state line too."""
+    state = math.ceil(text_width(_state_line(node), size=FONT_SIZE)) + 2 * PAD_X
+    return fit_name(node.name, at_least=max(MIN_NODE_WIDTH, state))
+
+
+def _fitted(nodes: Sequence[MapNode]) -> dict[str, tuple[list[str], int]]:
+    return {node.key: _node_box(node) for node in nodes}
+
+
 def layered_layout(nodes: Sequence[MapNode]) -> dict[str, tuple[int, int]]:
-    """(layer, slot) per node: the layer is the node's prerequisite depth (longest chain of
-    prerequisites below it); within a layer nodes sit near the mean slot of their
-    prerequisites, which keeps most edges short and uncrossed. ``nodes`` must come
-    prerequisites first (the course snapshot's order)."""
-    depth: dict[str, int] = {}
-    for node in nodes:
-        known = [depth[p] for p in node.prerequisites if p in depth]
-        depth[node.key] = 1 + max(known) if known else 0
-    slots: dict[str, int] = {}
-    order = {node.key: index for index, node in enumerate(nodes)}
-    for layer in range(max(depth.values(), default=-1) + 1):
-        members = [node for node in nodes if depth[node.key] == layer]
-
-        def barycentre(node: MapNode) -> tuple[float, int]:
-            placed = [slots[p] for p in node.prerequisites if p in slots]
-            centre = sum(placed) / len(placed) if placed else float(order[node.key])
-            return centre, order[node.key]
-
-        for slot, node in enumerate(sorted(members, key=barycentre)):
-            slots[node.key] = slot
-    return {key: (depth[key], slots[key]) for key in depth}
+    """(layer, position in the layer) per node, as the map draws them: the layer is the longest
+    chain of prerequisites below the node, the position the outcome of crossing reduction."""
+    layout = map_layout(nodes)
+    return {key: (layout.layer_of[key], layout.order[key]) for key in layout.boxes}
 
 
-def _node_origin(layer_sizes: list[int], widest: int, layer: int, slot: int) -> tuple[int, int]:
-    # Each layer is centred under the widest one.
-    offset = (widest - layer_sizes[layer]) * (NODE_WIDTH + H_GAP) // 2
-    x = MARGIN + offset + slot * (NODE_WIDTH + H_GAP)
-    y = MARGIN + layer * (NODE_HEIGHT + V_GAP)
-    return x, y
+def map_layout(
+    nodes: Sequence[MapNode], fitted: dict[str, tuple[list[str], int]] | None = None
+) -> GraphLayout:
+    """Boxes and edge routes of the map (apps/web/graph_layout.py), sized to the wrapped names."""
+    fitted = fitted if fitted is not None else _fitted(nodes)
+    most = max((len(lines) for lines, _ in fitted.values()), default=1)
+    return layered_graph_layout(
+        [node.key for node in nodes],
+        [(p, node.key) for node in nodes for p in node.prerequisites],
+        {key: width for key, (_, width) in fitted.items()},
+        height=2 * PAD_Y + most * LINE_HEIGHT + STATE_GAP + LINE_HEIGHT,
+        h_gap=H_GAP,
+        v_gap=V_GAP,
+        margin=MARGIN,
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def edge_path(points: Sequence[tuple[float, float]]) -> str:
+    """SVG path data through a route's points: a curve with vertical ends across each gap
+    between layers (its y only increases, so it stays in the gap), a straight line down
+    through each layer a long edge crosses."""
+    (x0, y0), *rest = points
+    parts = [f"M{_number(x0)},{_number(y0)}"]
+    last_x, last_y = x0, y0
+    for n, (x, y) in enumerate(rest):
+        if n == len(rest) - 1:
+            y -= ARROW_GAP
+        if n % 2:  # a dummy's top to its bottom
+            parts.append(f"L{_number(x)},{_number(y)}")
+        else:
+            mid = (last_y + y) / 2
+            parts.append(
+                f"C{_number(last_x)},{_number(mid)} {_number(x)},{_number(mid)} "
+                f"{_number(x)},{_number(y)}"
+            )
+        last_x, last_y = x, y
+    return " ".join(parts)
 
 
 def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> SafeString:
     """The prerequisite graph: one box per skill, arrows from a prerequisite to what needs it."""
     if not nodes:
         return SafeString("")
-    positions = layered_layout(nodes)
-    layers = max(layer for layer, _ in positions.values()) + 1
-    layer_sizes = [0] * layers
-    for layer, _ in positions.values():
-        layer_sizes[layer] += 1
-    widest = max(layer_sizes)
-    width = 2 * MARGIN + widest * NODE_WIDTH + (widest - 1) * H_GAP
-    height = 2 * MARGIN + layers * NODE_HEIGHT + (layers - 1) * V_GAP
-    origin = {
-        key: _node_origin(layer_sizes, widest, layer, slot)
-        for key, (layer, slot) in positions.items()
-    }
+    fitted = _fitted(nodes)
+    layout = map_layout(nodes, fitted)
+    width, height = math.ceil(layout.width), math.ceil(layout.height)
     marker = f"{id_prefix}-arrow"
     counts = dict.fromkeys(STATE_LABELS, 0)
     for node in nodes:
         counts[node.state] = counts.get(node.state, 0) + 1
     summary = "; ".join(f"{counts[s]} {STATE_LABELS[s].lower()}" for s in STATE_LABELS if counts[s])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" '
-        f'class="mastery-map map-cols-{min(widest, MAP_COLUMN_CLASSES)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="mastery-map" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc">',
         f'<title id="{id_prefix}-title">{escape(title)}</title>',
@@ -138,23 +195,15 @@ def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> 
         '<path d="M0,0 L10,5 L0,10 z" class="map-arrowhead"/></marker></defs>',
         '<g class="map-edges">',
     ]
-    for node in nodes:
-        x2, y2 = origin[node.key]
-        x2 += NODE_WIDTH // 2
-        for prerequisite in node.prerequisites:
-            if prerequisite not in origin:
-                continue
-            x1, y1 = origin[prerequisite]
-            x1 += NODE_WIDTH // 2
-            y1 += NODE_HEIGHT
-            bend = (y2 - y1) / 2
-            parts.append(
-                f'<path class="map-edge" d="M{x1},{y1} C{x1},{y1 + bend:.0f} '
-                f'{x2},{y2 - bend:.0f} {x2},{y2 - 2}" marker-end="url(#{marker})"/>'
-            )
+    for route in layout.routes:
+        parts.append(
+            f'<path class="map-edge" data-from="{escape(route.source)}" '
+            f'data-to="{escape(route.target)}" d="{edge_path(route.points)}" '
+            f'marker-end="url(#{marker})"/>'
+        )
     parts.append("</g>")
     for node in nodes:
-        parts.append(_node_svg(node, *origin[node.key]))
+        parts.append(_node_svg(node, layout.boxes[node.key], fitted[node.key][0]))
     parts.append("</svg>")
     # Safe to mark safe (bandit B308, B703): built here from numbers and our own constants;
     # every name, label and title passes through escape() (tests/dashboards/
@@ -162,23 +211,26 @@ def mastery_map_svg(nodes: Sequence[MapNode], *, id_prefix: str, title: str) -> 
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
 
 
-def _node_svg(node: MapNode, x: int, y: int) -> str:
+def _node_svg(node: MapNode, box: Box, lines: list[str]) -> str:
     label = STATE_LABELS.get(node.state, node.state)
-    symbol = STATE_SYMBOLS.get(node.state, "")
-    centre = x + NODE_WIDTH // 2
-    lines = wrap_name(node.name)
-    top = y + (20 if len(lines) > 1 else 26)
+    centre = _number(box.centre)
+    # Names sit centred in the space above the state line; the baseline is 14px below a line's
+    # top (DejaVu Sans: ascent 0.93em, so the glyphs start just inside the line).
+    name_space = box.height - 2 * PAD_Y - STATE_GAP - LINE_HEIGHT
+    first = box.y + PAD_Y + (name_space - len(lines) * LINE_HEIGHT) / 2
     names = "".join(
-        f'<text x="{centre}" y="{top + 16 * i}" text-anchor="middle" class="map-node-name">'
-        f"{escape(line)}</text>"
+        f'<text x="{centre}" y="{_number(first + LINE_HEIGHT * i + FONT_SIZE)}" '
+        f'text-anchor="middle" class="map-node-name">{escape(line)}</text>'
         for i, line in enumerate(lines)
     )
+    state_y = box.y + box.height - PAD_Y - LINE_HEIGHT + FONT_SIZE
     return (
         f'<g class="map-node map-node--{escape(node.state)}" data-skill="{escape(node.key)}">'
         f"<title>{escape(node.name)}: {escape(label)}, {node.percent}%</title>"
-        f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>{names}'
-        f'<text x="{centre}" y="{y + NODE_HEIGHT - 10}" text-anchor="middle" '
-        f'class="map-node-state">{escape(symbol)} {escape(label)} · {node.percent}%</text></g>'
+        f'<rect x="{_number(box.x)}" y="{_number(box.y)}" width="{_number(box.width)}" '
+        f'height="{_number(box.height)}" rx="8"/>{names}'
+        f'<text x="{centre}" y="{_number(state_y)}" text-anchor="middle" '
+        f'class="map-node-state">{escape(_state_line(node))}</text></g>'
     )
 
 
@@ -221,8 +273,8 @@ def mastery_line_chart_svg(
     last = values[-1]
     verdict = "reached the goal" if last >= threshold else "still below the goal"
     desc = (
-        f"From {start:.0%} to {last:.0%} over {len(points)} "
-        f"answer{'s' if len(points) != 1 else ''}; {verdict} of {threshold:.0%}."
+        f"From {shown_percent(start)}% to {shown_percent(last)}% over {len(points)} "
+        f"answer{'s' if len(points) != 1 else ''}; {verdict} of {shown_percent(threshold)}%."
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" '
@@ -246,7 +298,7 @@ def mastery_line_chart_svg(
         f'x2="{CHART_WIDTH - PLOT_RIGHT}" y2="{goal_y:.1f}"/>'
         # Top left: the line starts low (the prior), so the label rarely sits on it.
         f'<text class="chart-goal-label" x="{PLOT_LEFT + 4}" y="{goal_y - 4:.1f}" '
-        f'text-anchor="start">goal {threshold:.0%}</text>'
+        f'text-anchor="start">goal {shown_percent(threshold)}%</text>'
         f'<text class="chart-tick" x="{PLOT_LEFT + plot_w / 2:.1f}" '
         f'y="{CHART_HEIGHT - 6}" text-anchor="middle">answers on this skill ({len(points)})'
         "</text></g>"

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Learners
     path("history/", learner.history_view, name="history"),
+    path("history/<int:pk>/", learner.history_answer_view, name="history-answer"),
     path("account/data/", privacy.my_data_view, name="my-data"),
     path("account/data/download/", privacy.my_data_download_view, name="my-data-download"),
     path("account/data/delete/", privacy.deletion_request_view, name="my-data-deletion"),
@@ -83,6 +84,11 @@ urlpatterns = [
         privacy.classroom_remove_learner_view,
         name="classroom-remove-learner",
     ),
+    path(
+        "classrooms/<int:pk>/learners/<int:learner_pk>/remove/confirm/",
+        classrooms.classroom_remove_learner_confirm_view,
+        name="classroom-remove-learner-confirm",
+    ),
     path("classrooms/<int:pk>/overview/", teacher.class_overview_view, name="class-overview"),
     path(
         "classrooms/<int:pk>/learners/<int:learner_pk>/",
@@ -91,4 +97,9 @@ urlpatterns = [
     ),
     path("classrooms/<int:pk>/export.csv", teacher.class_export_view, name="class-export"),
     path("courses/<slug:slug>/items/", teacher.item_analysis_view, name="item-analysis"),
+    path(
+        "courses/<slug:slug>/items/<int:item_pk>/preview/",
+        teacher.item_preview_view,
+        name="item-preview",
+    ),
 ]

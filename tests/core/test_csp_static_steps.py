@@ -14,11 +14,6 @@ def expected_rules() -> list[str]:
         " ".join(f".pct-{var}-{n}{{--{var}:{n}%}}" for n in range(101))
         for var in ("from", "to", "goal")
     ]
-    for columns in range(1, charts.MAP_COLUMN_CLASSES + 1):
-        width = 2 * charts.MARGIN + columns * charts.NODE_WIDTH + (columns - 1) * charts.H_GAP
-        rules.append(
-            f".graph-wrap svg.map-cols-{columns}{{min-width:{round(width * charts.MIN_SCALE)}px}}"
-        )
     return rules
 
 
@@ -28,7 +23,9 @@ def test_steps_css_has_every_rule_the_templates_and_charts_use():
     assert missing == []
 
 
-def test_the_mastery_map_picks_its_minimum_width_class():
+def test_the_mastery_map_needs_no_style_attribute():
+    # The map is drawn at its own size and scrolls in its box (static/css/map.css), so it no
+    # longer picks a minimum-width class here.
     nodes = [
         charts.MapNode(
             key=f"s{n}", name=f"Skill {n}", state="learning", percent=10, prerequisites=()
@@ -36,10 +33,5 @@ def test_the_mastery_map_picks_its_minimum_width_class():
         for n in range(3)
     ]
     svg = charts.mastery_map_svg(nodes, id_prefix="m", title="Map")
-    assert 'class="mastery-map map-cols-3"' in svg
+    assert 'class="mastery-map"' in svg
     assert "style=" not in svg
-    many = [
-        charts.MapNode(key=f"s{n}", name="S", state="locked", percent=0, prerequisites=())
-        for n in range(40)
-    ]
-    assert "map-cols-16" in charts.mastery_map_svg(many, id_prefix="w", title="Wide")

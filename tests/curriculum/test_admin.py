@@ -475,8 +475,8 @@ def test_import_page_imports_a_course(staff):
     )
     course = Course.objects.get(slug="halves")
     assert response.redirect_chain[-1][0] == admin_url("curriculum_course", "change", course.pk)
-    # The admin capitalises messages.
-    assert "Halves.json: created course &#x27;halves&#x27;" in response.content.decode()
+    # The file's name as typed, though the admin capitalises each message's first letter.
+    assert "File halves.json: created course &#x27;halves&#x27;" in response.content.decode()
     assert course.items.count() == 4
 
 
@@ -494,7 +494,7 @@ def test_import_page_lists_problems_and_saves_nothing(staff, halves):
     ]
     html = response.content.decode()
     assert "<code>$.course.items[2].answer</code>" in html
-    assert "Halves.json was not imported: 1 problem. Nothing was saved." in html
+    assert "File halves.json was not imported: 1 problem. Nothing was saved." in html
     assert model_counts() == before
 
 

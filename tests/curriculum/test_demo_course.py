@@ -19,7 +19,70 @@ from pathlib import Path
 import pytest
 
 COURSE_PATH = Path(__file__).resolve().parents[2] / "apps" / "demo" / "courses" / "fractions.json"
-DATA = json.loads(COURSE_PATH.read_text(encoding="utf-8"))
+
+
+# The course writes maths as TeX (``$\frac{3}{4} + \frac{1}{6}$``) and pictures as figure
+# shortcodes. The checks below read plain expressions in code spans (`3/4 + 1/6`), bars
+# (`■■■□`) and number lines (`0 |---●---| 1`), so each text is first read back into that form,
+# here and independently of the generator.
+def _untex(tex: str) -> str:
+    for command, sign in ((r"\times", "×"), (r"\div", "÷"), (r"\square", "☐"), (r"\ldots", "…")):
+        tex = tex.replace(command, sign)
+    tex = re.sub(r"\\text\{\s*(\w+)\s*\}", r" \1 ", tex)
+
+    def frac(m: re.Match) -> str:
+        top, bottom = m.group(2).strip(), m.group(3).strip()
+        if " " in top:
+            top, bottom = f"({top})", f"({bottom})"
+        return (m.group(1) + " " if m.group(1) else "") + f"{top}/{bottom}"
+
+    tex = re.sub(r"(\d+)?\\frac\{([^{}]*)\}\{([^{}]*)\}", frac, tex)
+    assert "\\" not in tex, tex
+    return re.sub(r"\s+", " ", tex).replace(" ,", ",").strip()
+
+
+def _bar(m: re.Match) -> str:
+    shaded, parts = int(m.group(1)), int(m.group(2))
+    return "`" + "■" * shaded + "□" * (parts - shaded) + "`"
+
+
+def _number_line(m: re.Match) -> str:
+    lo, hi, gaps, mark = int(m.group(1)), int(m.group(2)), int(m.group(3)), Fraction(m.group(4))
+    tick = (mark - lo) * gaps / (hi - lo)
+    assert tick.denominator == 1, m.group(0)
+    ticks = "".join("---" + ("●" if i == tick else "|") for i in range(1, gaps + 1))
+    return f"`{lo} |{ticks} {hi}`"
+
+
+def plain(text: str) -> str:
+    text = re.sub(r"\[\[fraction-bar (\d+)/(\d+)\]\]", _bar, text)
+    text = re.sub(
+        r"\[\[number-line (\d+) (\d+) ticks=(\d+) mark=(\d+(?:/\d+)?)\]\]", _number_line, text
+    )
+    assert "[[" not in text, text
+    return re.sub(r"\$([^$]+)\$", lambda m: "`" + _untex(m.group(1)) + "`", text)
+
+
+def _plain_course(data: dict) -> dict:
+    for item in data["course"]["items"]:
+        item["stem"] = plain(item["stem"])
+        item["explanation"] = plain(item["explanation"])
+        item["hints"] = [plain(hint) for hint in item["hints"]]
+        for choice in item.get("choices", []):
+            # a choice written as TeX is read as its plain expression, without the code span
+            choice["text"] = (
+                plain(choice["text"]).strip("`")
+                if choice["text"].startswith("$")
+                and choice["text"].endswith("$")
+                and choice["text"].count("$") == 2
+                else plain(choice["text"])
+            )
+    for lesson in data["course"]["lessons"]:
+        lesson["body"] = plain(lesson["body"])
+    return data
+
+
+DATA = _plain_course(json.loads(COURSE_PATH.read_text(encoding="utf-8")))
 COURSE = DATA["course"]
 ITEMS = COURSE["items"]
 SKILLS = COURSE["skills"]

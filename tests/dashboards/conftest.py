@@ -73,7 +73,7 @@ def practise_until_mastered(client: Client, course: Course, limit: int = 20) -> 
         feedback = post_answer(client, course, page).content.decode()
         if "You mastered" in feedback:
             return n
-        nxt = re.search(r'href="([^"]+\?item=\d+)"', feedback)
+        nxt = re.search(r'<a class="button" href="([^"]+)"[^>]*>Continue</a>', feedback)
         assert nxt, "no Continue link on the feedback"
         page = client.get(nxt.group(1).replace("&amp;", "&")).content.decode()
     raise AssertionError("no skill mastered")

@@ -79,7 +79,7 @@ def test_a_right_answer_shows_feedback_explanation_mastery_and_what_comes_next(k
     assert re.search(r"\d+% → <strong>\d+%</strong>", html), "mastery bar before → after"
     assert "of 95% goal" in html
     assert "Keep going: Skill 1 is at" in html
-    assert re.search(r'href="/learn/fractions/\?item=\d+"', html)
+    assert re.search(r'<a class="button" href="/learn/fractions/"[^>]*>Continue</a>', html)
     assert ItemResponse.objects.filter(learner=klass.learner).count() == 1
 
 
@@ -98,7 +98,9 @@ def test_a_wrong_answer_says_so(klass):
     page = client.get(reverse("practice", args=["fractions"])).content.decode()
     html = post_answer(client, klass.course, page, right=False).content.decode()
     assert "Not quite" in html
-    assert "Your answer: <strong>99</strong>" in html
+    assert "<dt>Your answer</dt>" in html
+    assert "<strong>99</strong>" in html
+    assert "<dt>The right answer</dt>" in html
 
 
 def test_an_unreadable_answer_shows_the_question_again_with_the_error_and_stores_nothing(klass):

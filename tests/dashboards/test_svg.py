@@ -3,7 +3,6 @@
 import xml.etree.ElementTree as ET
 
 from apps.web.charts import (
-    NODE_HEIGHT,
     ChartPoint,
     MapNode,
     layered_layout,
@@ -69,7 +68,7 @@ def test_map_is_well_formed_with_an_arrow_per_edge_and_labels_on_every_node():
     nodes = {g.get("data-skill"): g for g in root.findall(f".//{SVG}g[@data-skill]")}
     assert set(nodes) == set("abcde")
     texts = ["".join(t.itertext()) for t in nodes["c"].findall(f"{SVG}text")]
-    assert texts == ["Comparing <fractions> &", "more", "↻ Needs review · 96%"]
+    assert texts == ["Comparing", "<fractions> & more", "↻ Needs review · 96%"]
     assert nodes["c"].find(f"{SVG}title").text == "Comparing <fractions> & more: Needs review, 96%"
     assert nodes["d"].get("class") == "map-node map-node--locked"
     assert "⊘ Locked · 20%" in "".join(nodes["d"].itertext())
@@ -85,18 +84,21 @@ def test_edges_run_from_the_bottom_of_the_prerequisite_to_the_top_of_the_skill()
     }
     (edge,) = root.findall(f".//{SVG}path[@class='map-edge']")
     start, *_, end = edge.get("d").replace("M", "").replace("C", "").split()
-    assert float(start.split(",")[1]) == float(rects["a"].get("y")) + NODE_HEIGHT
+    bottom = float(rects["a"].get("y")) + float(rects["a"].get("height"))
+    assert float(start.split(",")[1]) == bottom
     assert float(end.split(",")[1]) == float(rects["b"].get("y")) - 2
 
 
-def test_long_names_wrap_onto_two_lines_then_shorten():
+def test_long_names_wrap_onto_three_lines_then_shorten():
+    # Widths are measured in the map's font (apps/web/text_width.py), not counted in characters.
     assert wrap_name("Adding fractions") == ["Adding fractions"]
     assert wrap_name("Equivalent fractions with unlike denominators and more words") == [
         "Equivalent fractions",
-        "with unlike denominator…",
+        "with unlike",
+        "denominators and mo…",
     ]
     assert wrap_name("Supercalifragilisticexpialidocious fractions") == [
-        "Supercalifragilisticexp…",
+        "Supercalifragilisticex…",
         "fractions",
     ]
 

@@ -131,8 +131,10 @@ def test_practice_and_map_work_under_the_csp(browser, live_server, school):
 
     page.goto(f"{base}/learn/fractions/map/")
     svg = page.locator("svg.mastery-map")
-    expect(svg).to_have_class("mastery-map map-cols-1")
-    assert svg.evaluate("(e) => getComputedStyle(e).minWidth") == "125px"
+    # static/css/map.css applies (no inline style needed): drawn at its own size, 14px text.
+    assert svg.evaluate("(e) => getComputedStyle(e).maxWidth") == "none"
+    label = page.locator("svg.mastery-map text.map-node-name").first
+    assert label.evaluate("(e) => getComputedStyle(e).fontSize") == "14px"
     assert problems == [], "\n".join(problems)
 
 

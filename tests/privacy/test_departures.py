@@ -43,7 +43,9 @@ def test_a_teacher_removes_a_learner(client, learner, teacher, enrolled):
     classroom = enrolled.classroom
     client.force_login(teacher)
     url = f"/classrooms/{classroom.pk}/learners/{learner.pk}/remove/"
-    assert f'action="{url}"' in _detail(client, classroom)
+    # The class page links to a confirmation page, whose form posts the removal.
+    assert f'href="{url}confirm/"' in _detail(client, classroom)
+    assert f'action="{url}"' in client.get(f"{url}confirm/").content.decode()
 
     response = client.post(url)
 

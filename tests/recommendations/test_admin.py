@@ -225,6 +225,8 @@ def test_saving_a_policy_bumps_the_content_version(staff):
         "recent_items": 8,
         "placement_max_items": 15,
         "placement_target_se": 0.4,
+        "daily_goal": 10,
+        "show_streak": "on",
     }
     response = staff.post(admin_url("coursepolicy", "add"), form)
     assert response.status_code == 302

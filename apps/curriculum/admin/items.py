@@ -43,7 +43,9 @@ class ItemForm(AuthoringFormMixin, forms.ModelForm):
     tags = SkillChoiceField(
         queryset=Skill.objects.none(),
         label="Skills",
-        widget=FilteredSelectMultiple("skills", is_stacked=False),
+        # Stacked: side by side, the two lists were too narrow for a skill's name (admin.css
+        # gives them the row's width).
+        widget=FilteredSelectMultiple("skills", is_stacked=True),
     )
     hints = LinesField(required=False, help_text="Markdown, one hint per line, gentlest first.")
     accepted_answers = LinesField(

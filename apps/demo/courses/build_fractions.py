@@ -501,15 +501,15 @@ In the fraction `3/4`:
 So `3/4` means "3 of 4 equal parts". A fraction with numerator 1, such as `1/5`, is
 called a **unit fraction**: it is one single part.
 
-In this course, bars like `■■■□□□□□` are used as pictures. Each square is one equal
-part; the black squares are the shaded parts.
+In this course, bars like `■■■□□□□□` are used as pictures. Each box is one equal
+part; the coloured boxes are the shaded parts.
 
 **Worked example**
 
 What fraction of `■■■□□□□□` is shaded?
 
-1. Count all the parts: there are 8 squares, so the denominator is 8.
-2. Count the shaded parts: 3 squares are black, so the numerator is 3.
+1. Count all the parts: there are 8 parts, so the denominator is 8.
+2. Count the shaded parts: 3 parts are shaded, so the numerator is 3.
 3. The shaded fraction is `3/8`. The unshaded fraction is `5/8`, because 8 - 3 = 5
    parts are left.
 
@@ -1313,11 +1313,11 @@ def items_fraction_part_of_whole():
         count = n - k if unshaded else k
         what = "**not** shaded" if unshaded else "shaded"
         stem = f"What fraction of this bar is {what}?\n\n{code(bar(k, n))}"
-        colour = "white (unshaded)" if unshaded else "black (shaded)"
+        colour = "white (unshaded)" if unshaded else "coloured (shaded)"
         hints = [
-            "Each square is one equal part of the whole bar. Count **all** the squares: "
+            "The bar is split into equal parts. Count **all** the parts: "
             "that number is the denominator.",
-            f"Now count only the {colour} squares: that number is the numerator.",
+            f"Now count only the {colour} parts: that number is the numerator.",
         ]
         expl = (
             f"The bar is split into {n} equal parts and {count} of them are "
@@ -1395,7 +1395,7 @@ def items_fraction_part_of_whole():
                 f"Select **all** the bars whose shaded part is equal to `{target}`.",
                 choices,
                 [
-                    "For each bar, write the shaded fraction: shaded squares over **all** squares.",
+                    "For each bar, write the shaded fraction: shaded parts over **all** parts.",
                     f"A bar shows `{target}` when the whole bar is exactly {t.denominator} times "
                     "as long as its shaded part.",
                 ],
@@ -4018,11 +4018,114 @@ ITEM_BUILDERS = {
 }
 
 
+# --------------------------------------------------------------------------- maths markup
+#
+# Items and lessons are written above with plain expressions in code spans (easy to template
+# and to check); the course shows them as maths. ``texify`` turns each code span that is
+# arithmetic into TeX (``$\frac{3}{4} + \frac{1}{6}$``), each bar picture into
+# ``[[fraction-bar 3/8]]`` and each number line into ``[[number-line 0 2 ticks=8 mark=3/4]]``
+# (the syntax is in apps/curriculum/exchange/FORMAT.md). A span is converted only if
+# ``untex`` gives the same text back, so nothing is lost; other spans stay code.
+
+ARITH_TOKEN = re.compile(
+    r"\s*(?:(?P<pfrac>\(\d+ × \d+\)/\(\d+ × \d+\))|(?P<mixed>\d+ \d+/\d+)"
+    r"|(?P<frac>[\d?]+/[\d?]+)|(?P<num>\d*\.\d+|\d+)|(?P<op>[-+−×÷=<>?(),☐…])"
+    r"|(?P<word>of|r|and)\b)"
+)
+TEX_OPS = {"×": r"\times", "÷": r"\div", "−": "-", "☐": r"\square", "…": r"\ldots", ",": ","}
+BAR_RE = re.compile(r"[■□]+")
+LINE_RE = re.compile(r"(\d+) \|((?:---[|●])+) (\d+)")
+SPAN_RE = re.compile(r"`([^`]+)`")
+
+
+def _frac_tex(text: str) -> str:
+    top, bottom = text.split("/", 1)
+    unwrap = lambda t: t.strip("()").replace("×", r"\times")  # noqa: E731
+    return rf"\frac{{{unwrap(top)}}}{{{unwrap(bottom)}}}"
+
+
+def tex(text: str) -> str | None:
+    """TeX for a plain expression such as '1 1/2 + 3/4 = 2 1/4', or None if it is not one."""
+    out, pos = [], 0
+    while pos < len(text):
+        m = ARITH_TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            return None
+        kind, tok = m.lastgroup, m.group(m.lastgroup)
+        pos = m.end()
+        if kind in ("pfrac", "frac"):
+            out.append(_frac_tex(tok))
+        elif kind == "mixed":
+            whole, frac = tok.split()
+            out.append(whole + _frac_tex(frac))
+        elif kind == "word":
+            out.append(rf"\text{{ {tok} }}")
+        else:
+            out.append(TEX_OPS.get(tok, tok))
+    return " ".join(out).replace(" ,", ",")
+
+
+def untex(text: str) -> str:
+    """Back from ``tex``: the check that a conversion kept every symbol."""
+    for command, sign in ((r"\times", "×"), (r"\div", "÷"), (r"\square", "☐"), (r"\ldots", "…")):
+        text = text.replace(command, sign)
+    text = re.sub(r"\\text\{ (\w+) \}", r" \1 ", text)
+
+    def frac(m: re.Match) -> str:
+        top, bottom = m.group(2), m.group(3)
+        if " " in top:
+            top, bottom = f"({top})", f"({bottom})"
+        return (m.group(1) + " " if m.group(1) else "") + f"{top}/{bottom}"
+
+    text = re.sub(r"(\d+)?\\frac\{([^{}]*)\}\{([^{}]*)\}", frac, text)
+    return re.sub(r"\s+", " ", text).replace(" ,", ",").strip()
+
+
+def _figure(span: str) -> str | None:
+    if BAR_RE.fullmatch(span):
+        return f"[[fraction-bar {span.count('■')}/{len(span)}]]"
+    m = LINE_RE.fullmatch(span)
+    if m:
+        lo, hi, ticks = int(m.group(1)), int(m.group(3)), m.group(2)[3::4]
+        gaps = len(ticks)
+        mark = lo + F((hi - lo) * (ticks.index("●") + 1), gaps)
+        return f"[[number-line {lo} {hi} ticks={gaps} mark={fs(mark)}]]"
+    return None
+
+
+def texify(text: str) -> str:
+    """Code spans that are maths or pictures, as TeX and figure shortcodes."""
+
+    def span(m: re.Match) -> str:
+        figure = _figure(m.group(1))
+        if figure:
+            return figure
+        converted = tex(m.group(1))
+        if (
+            converted is not None
+            and untex(converted) == m.group(1)
+            and re.search(r"\d", m.group(1))
+        ):
+            return f"${converted}$"
+        return m.group(0)
+
+    return SPAN_RE.sub(span, text)
+
+
+def texify_choice(text: str) -> str:
+    """A choice that is a fraction or an expression, as TeX (plain numbers stay plain)."""
+    if "/" in text or "×" in text or "÷" in text:
+        converted = tex(text)
+        if converted is not None and untex(converted) == text:
+            return f"${converted}$"
+    return texify(text)
+
+
 def finalize_item(raw: dict, slug: str, skill: str) -> dict:
     item = {
         "slug": slug,
         "type": raw["type"],
-        "stem": raw["stem"],
+        "stem": texify(raw["stem"]),
         "skills": [skill, *[s for s in raw["extra"] if s != skill]],
     }
     c = 0.0
@@ -4031,7 +4134,7 @@ def finalize_item(raw: dict, slug: str, skill: str) -> dict:
         if raw["shuffle"]:
             random.Random(slug).shuffle(choices)
         item["choices"] = [
-            {"key": "abcdefgh"[i], "text": text, "correct": ok}
+            {"key": "abcdefgh"[i], "text": texify_choice(text), "correct": ok}
             for i, (text, ok) in enumerate(choices)
         ]
         n = len(choices)
@@ -4042,8 +4145,8 @@ def finalize_item(raw: dict, slug: str, skill: str) -> dict:
         item["tolerance"] = raw["tolerance"]
     else:
         item["accepted_answers"] = raw["accepted"]
-    item["hints"] = raw["hints"]
-    item["explanation"] = raw["explanation"]
+    item["hints"] = [texify(hint) for hint in raw["hints"]]
+    item["explanation"] = texify(raw["explanation"])
     item["irt"] = {"a": raw["a"], "b": raw["b"], "c": c}
     item["status"] = "published"
     return item
@@ -4068,7 +4171,7 @@ def build() -> dict:
                 "title": title,
                 "module": module,
                 "skills": [slug],
-                "body": md(body),
+                "body": texify(md(body)),
             }
         )
         for i, raw in enumerate(ITEM_BUILDERS[slug](), 1):

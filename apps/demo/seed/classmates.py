@@ -13,6 +13,7 @@ from django.db import transaction
 from apps.accounts.models import Classroom, Enrollment
 from apps.curriculum.models import Course
 from apps.demo.seed.course import DEMO_CLASSROOM, DEMO_SLUG, DEMO_TEACHER
+from apps.demo.seed.recommendation_logs import recommendation_logs_seed
 from apps.demo.simulation import simulate_learners
 
 DEMO_CLASSMATES = 24
@@ -43,7 +44,8 @@ def seed(log: Callable[[str], None]) -> None:
             Enrollment(classroom=classroom, learner_id=learner_id)
             for learner_id in result.learner_ids
         )
+        advice = recommendation_logs_seed(course=course, learner_ids=result.learner_ids)
     log(
         f"demo classmates: {result.learners} simulated learners with {result.responses} answers "
-        f"over {DEMO_DAYS} days, enrolled in {DEMO_CLASSROOM!r}"
+        f"and {advice} recommendations over {DEMO_DAYS} days, enrolled in {DEMO_CLASSROOM!r}"
     )

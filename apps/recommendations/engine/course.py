@@ -31,6 +31,8 @@ class PolicyValues:
     recent_items: int = 8
     placement_max_items: int = 30
     placement_target_se: float = 0.4
+    daily_goal: int = 10  # answers a day; 0: none shown
+    show_streak: bool = True
 
     @property
     def mastery(self) -> MasteryPolicy:

@@ -28,6 +28,7 @@ Beta(n p + 1/2, n (1 - p) + 1/2). It is wide with little evidence (0.9 after 2 a
 narrows as answers accumulate (0.9 after 40). This is a heuristic summary, stated as such.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -99,6 +100,14 @@ class MasteryPolicy:
 # ``min_correct``; the reference guess of such items, and the least any right answer counts.
 TYPED_GUESS = 0.05
 LEAST_WEIGHT = 0.25
+
+
+def shown_percent(probability: float) -> int:
+    """A probability as the whole percentage learners and teachers are shown: rounded *down*,
+    so a skill shown at 95% has reached a 95% goal (rounding to nearest showed "95%" on a skill
+    at 0.949, still learning, beside "mastered at 95%"). The tolerance keeps 0.95, stored as
+    0.94999..., at 95."""
+    return math.floor(100 * float(probability) + 1e-9)
 
 
 def answer_weight(guess_floor: npt.ArrayLike, slip: float = 0.1) -> FloatArray:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from apps.recommendations.engine.course import CourseSnapshot, SkillNode
-from apps.recommendations.engine.mastery import prerequisites_met
+from apps.recommendations.engine.mastery import prerequisites_met, shown_percent
 from apps.recommendations.engine.success import SkillEvidence, item_success
 
 TOP_K_ITEMS = 3  # randomesque: vary between the few items nearest the target chance
@@ -208,12 +208,12 @@ def skill_history(snapshot: CourseSnapshot, view: LearnerView, skill: SkillNode)
     return SkillHistory(run=run, since=since)
 
 
-def _frontier_reason(snapshot: CourseSnapshot, skill: SkillNode, status: SkillStatus) -> str:
+def frontier_reason(snapshot: CourseSnapshot, skill: SkillNode, status: SkillStatus) -> str:
     threshold = snapshot.policy.mastery_threshold
     if status.attempts > 0:
         return (
-            f"Keep going: {skill.name} is at {status.p_known:.0%}; "
-            f"it counts as mastered at {threshold:.0%} with "
+            f"Keep going: {skill.name} is at {shown_percent(status.p_known)}%; "
+            f"it counts as mastered at {shown_percent(threshold)}% with "
             f"{snapshot.policy.min_correct_answers} right answers."
         )
     if skill.prerequisite_ids:
@@ -330,7 +330,7 @@ def rank_recommendations(
             resting.append((skill, status))
             continue
         unread = [i for i in skill.lesson_ids if i not in view.read_lesson_ids]
-        reason = _frontier_reason(snapshot, skill, status)
+        reason = frontier_reason(snapshot, skill, status)
         if status.attempts == 0 and unread:
             lesson = snapshot.lessons[unread[0]]
             ranked.append(
@@ -404,7 +404,8 @@ def _step_away(
         plan.practice(
             "practice",
             skill,
-            f"Back to {skill.name}: it is at {status.p_known:.0%}; a fresh try after a break.",
+            f"Back to {skill.name}: it is at {shown_percent(status.p_known)}%; a fresh try after a "
+            "break.",
         )
         for skill, status in resting
         if not plan.too_long(skill) and skill.item_ids
@@ -413,7 +414,7 @@ def _step_away(
     if not ordered and (paused or resting):
         # Nothing else to do: a learnt skill to keep fresh, else the paused skill after all.
         ordered = _refresh(plan) or [
-            plan.practice("practice", skill, _frontier_reason(snapshot, skill, status))
+            plan.practice("practice", skill, frontier_reason(snapshot, skill, status))
             for skill, status in paused
             if skill.item_ids
         ]

@@ -273,7 +273,8 @@ def _cat_step(
 def _item_step(attempt: Attempt, snapshot: CourseSnapshot, step: _Step) -> AttemptStep:
     if step.item_id is None:  # a stop rule holds: the learner finishes it (POST .../finish/)
         return AttemptStep("placement", attempt.pk, step.progress, None, READY_TO_FINISH)
-    item = snapshot.items[step.item_id].learner_view
+    # No hints: the placement measures what the learner knows unaided (web and API alike).
+    item = {**snapshot.items[step.item_id].learner_view, "hints_html": []}
     return AttemptStep("placement", attempt.pk, step.progress, item, IN_PROGRESS_REASON)
 
 

@@ -4,7 +4,7 @@ that redirects back, so it works without JavaScript."""
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -131,3 +131,18 @@ def classroom_unassign_course_view(request: AuthedRequest, pk: int, slug: str) -
         curriculum_services.classroom_unassign_course(classroom=classroom, course=course)
         messages.success(request, f"{course.title} is no longer assigned to {classroom.name}.")
     return redirect("classroom-detail", pk=classroom.pk)
+
+
+@teacher_required
+def classroom_remove_learner_confirm_view(
+    request: AuthedRequest, pk: int, learner_pk: int
+) -> HttpResponse:
+    """The confirmation step before removing a learner: what goes (the enrolment) and what
+    stays (their answers and progress). Its form posts to ``classroom-remove-learner``, which
+    calls ``privacy.services.departures.classroom_learner_remove``."""
+    classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
+    learner = get_object_or_404(
+        account_selectors.classroom_learners(classroom=classroom), pk=learner_pk
+    )
+    context = {"classroom": classroom, "learner": learner}
+    return render(request, "web/classrooms/remove_learner.html", context)

@@ -1,7 +1,8 @@
 """The learner's home: per course, what to do next and why, reviews due, and progress.
 
 One query for the courses, one for all the learner's mastery rows, one for their abilities,
-then two small ones per course (lessons read, recent items) inside ``learner_view``: the cost
+then a few small ones per course (lessons read, recent items inside ``learner_view``, the
+pending item, the answers per day of the last year for the streak): the cost
 grows with the learner's courses, never with other learners or the length of their history.
 """
 
@@ -14,11 +15,13 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.curriculum.models import Course
 from apps.curriculum.selectors import course_list_for
+from apps.recommendations import pending
 from apps.recommendations.activity import activity_view
-from apps.recommendations.engine.policy import due_reviews, rank_recommendations
+from apps.recommendations.engine.policy import due_reviews
 from apps.recommendations.learner_state import learner_view
 from apps.recommendations.mastery_states import SkillCell, classify
 from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.motivation import Motivation, motivation_for
 from apps.recommendations.results import ActivityView
 from apps.recommendations.snapshot import course_snapshot
 
@@ -38,6 +41,7 @@ class CourseProgress:
     due: list[DueSkill]
     cells: list[SkillCell]
     threshold: float
+    motivation: Motivation
 
     @property
     def total(self) -> int:
@@ -88,7 +92,9 @@ def learner_home(*, learner: User, now: datetime | None = None) -> list[CoursePr
             rows=rows[course.pk],
             theta=thetas.get(course.pk, 0.0),
         )
-        recommendation = rank_recommendations(snapshot, view, limit=1)[0]
+        # What practice presents: the pending item if there is one, so "next up" here is the
+        # question the practice page shows.
+        recommendation = pending.current_activity(learner=learner, snapshot=snapshot, view=view)
         progress.append(
             CourseProgress(
                 course=course,
@@ -101,6 +107,7 @@ def learner_home(*, learner: User, now: datetime | None = None) -> list[CoursePr
                 ],
                 cells=classify(snapshot, rows[course.pk], now),
                 threshold=snapshot.policy.mastery_threshold,
+                motivation=motivation_for(learner=learner, course=course, now=now),
             )
         )
     return progress

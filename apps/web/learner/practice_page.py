@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.html import strip_tags
 
 from apps.accounts.models import User
 from apps.curriculum.models import Course, Lesson
@@ -13,7 +12,7 @@ from apps.recommendations.activity import activity_view
 from apps.recommendations.results import SkillRef
 from apps.recommendations.selectors import practice_next
 from apps.recommendations.snapshot import course_snapshot
-from apps.web.history_page import answer_text
+from apps.web.answer_review import AnswerReview, answer_review
 
 
 @dataclass(frozen=True)
@@ -25,20 +24,12 @@ class Activity:
     lesson: Lesson | None
 
 
-def practice_activity(*, learner: User, course: Course, item_id: int | None = None) -> Activity:
-    """The next activity. ``item_id`` is the item the previous feedback announced: it is shown
-    (instead of a fresh random pick among the best few) when it still practises the
-    recommended skill, so 'what comes next' on the feedback is what comes next."""
+def practice_activity(*, learner: User, course: Course) -> Activity:
+    """The next activity: the pending item until it is answered or skipped
+    (``recommendations.pending``), so a reload shows the same question and a learner cannot
+    swap a hard one away by reloading or by choosing another in the address bar."""
     snapshot, recommendation = practice_next(learner=learner, course=course)
     activity = activity_view(snapshot, recommendation)
-    item = activity.item
-    announced = snapshot.items.get(item_id) if item_id is not None else None
-    if (
-        announced is not None
-        and recommendation.kind != "lesson"
-        and recommendation.skill_id in announced.skill_ids
-    ):
-        item = announced.learner_view
     lesson = None
     if activity.lesson:
         lesson = lesson_get_for(user=learner, course=course, slug=activity.lesson.slug)
@@ -46,9 +37,15 @@ def practice_activity(*, learner: User, course: Course, item_id: int | None = No
         kind=activity.kind,
         reason=activity.reason,
         skill=activity.skill,
-        item=item,
+        item=activity.item,
         lesson=lesson,
     )
+
+
+def feedback_review(*, course: Course, item: dict[str, Any], body: dict[str, Any]) -> AnswerReview:
+    """The question just answered, with the learner's answer marked against the right one."""
+    node = course_snapshot(course).items[item["id"]]
+    return answer_review(item=item, key=node.key, answer=body["answer"], correct=body["correct"])
 
 
 def item_view(*, course: Course, item_id: int) -> dict[str, Any] | None:
@@ -63,12 +60,3 @@ def answer_from(data: QueryDict, item: dict[str, Any]) -> str | list[str]:
     if item["type"] == "multiple_choice":
         return data.getlist("answer")
     return data.get("answer", "").strip()
-
-
-def answer_shown(item: dict[str, Any], answer: object) -> str:
-    """The answer as the learner saw it: choice keys with their text, else as typed."""
-    if item["type"] not in ("single_choice", "multiple_choice"):
-        return answer_text(answer)
-    texts = {c["key"]: strip_tags(c["text_html"]).strip() for c in item["choices"]}
-    keys = answer if isinstance(answer, list) else [answer]
-    return "; ".join(f"{key}. {texts.get(str(key), '')}".strip() for key in keys)

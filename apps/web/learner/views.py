@@ -17,6 +17,8 @@ from apps.accounts import services as account_services
 from apps.accounts.selectors import classroom_list_for
 from apps.core.exceptions import ApplicationError
 from apps.curriculum.selectors import course_get_for, course_list_for, lesson_get_for
+from apps.recommendations.engine.mastery import shown_percent
+from apps.recommendations.motivation import motivation_for
 from apps.recommendations.selectors import ability_for, skill_mastery_list
 from apps.recommendations.services.lessons import lesson_mark_read
 from apps.recommendations.snapshot import course_snapshot
@@ -26,8 +28,9 @@ from apps.web.charts import STATE_LABELS, MapNode, mastery_map_svg
 from apps.web.forms import fresh_answer_meta
 from apps.web.history_page import attempt_page
 from apps.web.learner.answer_form import INCOMPLETE, IncompleteAnswerForm, answer_posted
+from apps.web.learner.answer_page import past_answer
 from apps.web.learner.home_page import learner_home
-from apps.web.learner.practice_page import answer_shown, practice_activity
+from apps.web.learner.practice_page import feedback_review, practice_activity
 
 
 def learner_home_page(
@@ -41,20 +44,15 @@ def learner_home_page(
     return render(request, "web/learner/home.html", context, status=status)
 
 
-def _item_id_param(request: AuthedRequest) -> int | None:
-    raw = request.GET.get("item", "")
-    return int(raw) if raw.isdigit() else None
-
-
 @learner_required
 def practice_view(request: AuthedRequest, slug: str) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)
-    activity = practice_activity(
-        learner=request.user,
-        course=course,
-        item_id=_item_id_param(request),
-    )
-    context: dict[str, Any] = {"course": course, "activity": activity}
+    activity = practice_activity(learner=request.user, course=course)
+    context: dict[str, Any] = {
+        "course": course,
+        "activity": activity,
+        "motivation": motivation_for(learner=request.user, course=course),
+    }
     if activity.item:
         context["meta"] = fresh_answer_meta(activity.item["id"])
     return render(request, "web/learner/practice.html", context)
@@ -81,8 +79,9 @@ def practice_answer_view(request: AuthedRequest, slug: str) -> HttpResponse:
     body = posted.outcome.body
     context = {
         "course": course,
+        "motivation": motivation_for(learner=request.user, course=course),
         "feedback": body,
-        "given_text": answer_shown(posted.item, body.get("answer", posted.answer)),
+        "review": feedback_review(course=course, item=posted.item, body=body),
     }
     return render(request, "web/learner/practice.html", context)
 
@@ -101,7 +100,7 @@ def mastery_map_view(request: AuthedRequest, slug: str) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)
     skills = skill_mastery_list(learner=request.user, course=course)
     nodes = [
-        MapNode(s.slug, s.name, s.state, round(100 * s.p_known), s.prerequisites) for s in skills
+        MapNode(s.slug, s.name, s.state, shown_percent(s.p_known), s.prerequisites) for s in skills
     ]
     names = {s.slug: s.name for s in skills}
     context = {
@@ -128,9 +127,16 @@ def history_view(request: AuthedRequest) -> HttpResponse:
         learner=request.user,
         course=selected,
         page=request.GET.get("page"),
+        with_right_answers=True,
     )
     context = {"courses": courses, "selected": selected, "page": page, "attempts": attempts}
     return render(request, "web/learner/history.html", context)
+
+
+@learner_required
+def history_answer_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    past = past_answer(learner=request.user, response_id=pk)
+    return render(request, "web/learner/history_answer.html", {"past": past})
 
 
 @learner_required

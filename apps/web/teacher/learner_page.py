@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 
 from apps.accounts.models import User
 from apps.curriculum.models import Course
+from apps.recommendations.engine.mastery import shown_percent
 from apps.recommendations.models import LearnerAbility, MasteryChange, RecommendationLog
 from apps.recommendations.selectors import SkillMasteryView, ability_for, skill_mastery_list
 from apps.recommendations.snapshot import course_snapshot
@@ -32,6 +33,16 @@ class LearnerDetail:
     skills: list[SkillHistory]
     ability: LearnerAbility | None
     reasons: list[RecommendationLog]
+    mean_difficulty: float = 0.0  # the course's average item difficulty (IRT b)
+
+    @property
+    def ability_words(self) -> str:
+        """The ability estimate in plain words, against the course's average item."""
+        if self.ability is None:
+            return "not measured yet"
+        return ability_in_words(
+            self.ability.theta, self.ability.standard_error, self.mean_difficulty
+        )
 
     @property
     def wheel_spinning(self) -> list[SkillMasteryView]:
@@ -42,10 +53,24 @@ class LearnerDetail:
         return [history for history in self.skills if history.chart is not None]
 
 
+def ability_in_words(theta: float, standard_error: float, mean_difficulty: float) -> str:
+    """ "above the course's average item (estimate 0.8, give or take 0.3)". Within one
+    standard error of the average it is "about", since the estimate cannot tell more."""
+    gap = theta - mean_difficulty
+    margin = max(standard_error, 0.1)
+    where = "about at" if abs(gap) <= margin else ("above" if gap > 0 else "below")
+    estimate = f"{theta:.1f}".replace("-", "−")
+    return (
+        f"{where} the course's average item (estimate {estimate}, "
+        f"give or take {standard_error:.1f})"
+    )
+
+
 def _point_label(number: int, change: MasteryChange, correct: bool) -> str:
     when = date_format(timezone.localtime(change.created_at), "DATETIME_FORMAT")
     verdict = "right" if correct else "wrong"
-    return f"Answer {number}, {when}: {verdict}, {change.p_before:.0%} → {change.p_after:.0%}"
+    before, after = shown_percent(change.p_before), shown_percent(change.p_after)
+    return f"Answer {number}, {when}: {verdict}, {before}% → {after}%"
 
 
 def learner_detail(*, learner: User, course: Course) -> LearnerDetail:
@@ -88,4 +113,9 @@ def learner_detail(*, learner: User, course: Course) -> LearnerDetail:
         skills=skills,
         ability=ability_for(learner=learner, course=course),
         reasons=reasons,
+        mean_difficulty=(
+            sum(item.b for item in snapshot.items.values()) / len(snapshot.items)
+            if snapshot.items
+            else 0.0
+        ),
     )

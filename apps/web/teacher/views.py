@@ -8,13 +8,16 @@ from django.utils import timezone
 from apps.accounts import selectors as account_selectors
 from apps.accounts.models import Classroom
 from apps.curriculum.models import Course
-from apps.curriculum.selectors import course_get_for, course_list_for
+from apps.curriculum.selectors import course_get_for, course_list_for, is_course_author
 from apps.recommendations.class_mastery import SORTS, class_heatmap
+from apps.recommendations.snapshot import course_snapshot
 from apps.web.access import AuthedRequest, teacher_required
 from apps.web.charts import STATE_LABELS, STATE_SYMBOLS
 from apps.web.history_page import attempt_page
 from apps.web.teacher.export_csv import class_mastery_csv_rows, export_filename, to_csv
+from apps.web.teacher.heatmap_page import heatmap_layout
 from apps.web.teacher.item_analysis_page import FLAG_LABELS, item_analysis
+from apps.web.teacher.item_table import item_table
 from apps.web.teacher.learner_page import learner_detail
 
 
@@ -37,12 +40,14 @@ def class_overview_view(request: AuthedRequest, pk: int) -> HttpResponse:
     classroom = account_selectors.classroom_managed_by(user=request.user, pk=pk)
     courses = _class_courses(request, classroom)
     course = _chosen(courses, request.GET.get("course"))
-    heatmap = None
+    heatmap = layout = None
     if course is not None:
         heatmap = class_heatmap(
             classroom=classroom, course=course, sort=request.GET.get("sort", "stuck")
         )
+        layout = heatmap_layout(heatmap)
     context = {
+        "layout": layout,
         "classroom": classroom,
         "courses": courses,
         "course": course,
@@ -96,12 +101,25 @@ def class_export_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def item_analysis_view(request: AuthedRequest, slug: str) -> HttpResponse:
     course = course_get_for(user=request.user, slug=slug)
     analysis = item_analysis(user=request.user, course=course)
-    only_flagged = request.GET.get("flagged") == "1"
+    table = item_table(course=course, items=analysis.items, query=request.GET)
     context = {
         "course": course,
         "analysis": analysis,
-        "items": analysis.flagged if only_flagged else analysis.items,
-        "only_flagged": only_flagged,
+        "table": table,
         "flag_labels": FLAG_LABELS,
+        # Authors (and admins) preview in the admin, which shows the key; others see the
+        # question as a learner does.
+        "is_author": is_course_author(user=request.user, course=course),
     }
     return render(request, "web/teacher/items.html", context)
+
+
+@teacher_required
+def item_preview_view(request: AuthedRequest, slug: str, item_pk: int) -> HttpResponse:
+    """The question as a learner sees it: stem, choices and hints, never the answer key."""
+    course = course_get_for(user=request.user, slug=slug)
+    node = course_snapshot(course).items.get(item_pk)
+    if node is None:
+        raise Http404("No such published item in this course.")
+    context = {"course": course, "item": node.learner_view, "skills": node.skill_ids}
+    return render(request, "web/teacher/item_preview.html", context)

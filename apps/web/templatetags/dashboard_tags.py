@@ -5,8 +5,10 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.recommendations.engine.mastery import shown_percent
 from apps.recommendations.results import chance_words as _chance_words
 from apps.web.charts import STATE_LABELS, STATE_SYMBOLS
+from apps.web.teacher.heatmap_page import not_started
 
 register = template.Library()
 
@@ -20,8 +22,9 @@ KIND_LABELS = {
 
 @register.filter
 def percent(value: float | None) -> str:
-    """0.4213 -> '42%'; missing values show as an en dash, never as 0%."""
-    return "–" if value is None else f"{round(100 * value)}%"
+    """0.4213 -> '42%' (rounded down: ``shown_percent``); missing values show as an en dash,
+    never as 0%."""
+    return "–" if value is None else f"{shown_percent(value)}%"
 
 
 @register.filter
@@ -49,23 +52,6 @@ def signed(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:+.{digits}f}".replace("-", "−")
 
 
-@register.inclusion_tag("web/includes/mastery_bar.html")
-def mastery_bar(
-    name: str, after: float, threshold: float, before: float | None = None, **extra: Any
-) -> dict[str, Any]:
-    """A bar from 0 to 100% with the goal marked; it grows from ``before`` to ``after``."""
-    start = after if before is None else before
-    return {
-        "name": name,
-        "before": round(100 * start),
-        "after": round(100 * after),
-        "goal": round(100 * threshold),
-        "moved": before is not None and round(100 * start) != round(100 * after),
-        "reached": after >= threshold,
-        **extra,
-    }
-
-
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, "")
@@ -82,13 +68,21 @@ def heatmap_cells(cells: Any) -> SafeString:
     for cell in cells:
         state = cell.state if cell.state in STATE_LABELS else "unknown"
         label = STATE_LABELS.get(state, "Unknown")
+        if not_started(cell):
+            # No answers: the prior would read like a score, so the cell says so instead.
+            html.append(
+                f'<td class="cell cell--{state} cell--not-started" title="Not started, {label}">'
+                f'<span aria-hidden="true">–</span><span class="visually-hidden">Not started, '
+                f"{label}</span></td>"
+            )
+            continue
         stuck = ", stuck" if cell.wheel_spinning else ""
         attempts = int(cell.attempts)
         answers = f"{attempts} answer{'' if attempts == 1 else 's'}"
         symbol = "⚠" if cell.wheel_spinning else STATE_SYMBOLS.get(state, "")
         html.append(
             f'<td class="cell cell--{state}{" cell--stuck" if stuck else ""}" '
-            f'title="{label}, {answers}{stuck}">{int(cell.percent)}'
+            f'title="{label}, {int(cell.percent)}%, {answers}{stuck}">{int(cell.percent)}'
             f'<span aria-hidden="true">{symbol}</span><span class="visually-hidden"> {label}'
             f"{stuck}</span></td>"
         )
