@@ -65,6 +65,8 @@ def test_feedback_history_and_home_read_well(browser, live_server, learner, shoo
     # History: the whole question, the answer in words, the right answer; an answer reopens.
     page.goto(f"{base}/history/")
     expect(page.get_by_role("columnheader", name="Right answer")).to_be_visible()
+    no_horizontal_scroll(page)
+    shoot(page, "history")
     page.get_by_role("link", name=re.compile("^Open")).first.click()
     expect(page.get_by_role("heading", name="Your answer")).to_be_visible()
     expect(page.locator(".answer-review")).to_be_visible()
@@ -85,5 +87,16 @@ def test_feedback_history_and_home_read_well(browser, live_server, learner, shoo
         assert box["y"] < brand["y"] + brand["height"] / 2, f"{link.inner_text()} on a 2nd row"
         assert box["height"] < 2 * brand["height"], f"{link.inner_text()} wraps"
     assert page.locator(".site-header").bounding_box()["height"] < 64
+
+    # The placement test: no hints, the finish button inside the panel.
+    page.goto(f"{base}/learn/fractions/placement/")
+    page.get_by_role("button", name=re.compile("^Start the placement test")).click()
+    expect(page.get_by_role("heading", name=re.compile("^Question 1"))).to_be_visible()
+    expect(page.locator("details.hint")).to_have_count(0)
+    expect(
+        page.locator("#practice").get_by_role("button", name=re.compile("^Finish now"))
+    ).to_be_visible()
+    no_horizontal_scroll(page)
+    shoot(page, "placement")
     assert not errors
     context.close()
