@@ -6,7 +6,16 @@ Everything still comes from the environment; this module only hardens defaults a
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ADMINS, ALLOWED_HOSTS, DEBUG, EMAIL_CONFIG, SECRET_KEY, SIMPLE_JWT
+from .base import (
+    ADMINS,
+    ALLOWED_HOSTS,
+    CONTENT_SECURITY_POLICY,
+    DEBUG,
+    EMAIL_CONFIG,
+    SECRET_KEY,
+    SIMPLE_JWT,
+    STORAGES,
+)
 from .env import INSECURE_DEFAULT_SECRET_KEY, env
 
 # Backends that would swallow the error reports DJANGO_ADMINS asks for.
@@ -49,5 +58,50 @@ CSRF_COOKIE_SECURE = True
 # Without METRICS_TOKEN, /metrics answers 403 here unless METRICS_PUBLIC=true says to serve it
 # openly (e.g. a cluster where only Prometheus' namespace can reach the pods).
 METRICS_PUBLIC = env.bool("METRICS_PUBLIC", default=False)
+
+
+# Static files from S3 behind CloudFront when STATIC_STORAGE=s3 (deploy/README.md, "Static
+# files"); otherwise whitenoise serves them from the image, which needs no AWS resources.
+# collectstatic uploads them with hashed names from the migration Job (deploy/docker/migrate);
+# old hashed files stay, so pods of the previous release keep working during a rollout.
+STATIC_STORAGE = env.str("STATIC_STORAGE", default="whitenoise")
+if STATIC_STORAGE not in {"whitenoise", "s3"}:
+    raise ImproperlyConfigured("STATIC_STORAGE must be whitenoise or s3")
+if STATIC_STORAGE == "s3":
+    _static_cdn_domain = env.str("STATIC_CDN_DOMAIN", default="")
+    _static_location = env.str("STATIC_S3_LOCATION", default="static")
+    if not _static_cdn_domain:
+        raise ImproperlyConfigured(
+            "STATIC_STORAGE=s3 needs STATIC_CDN_DOMAIN (the CloudFront host)"
+        )
+    # django-storages reads its S3 options from these settings (only the static files use it;
+    # backups call boto3 themselves).
+    STORAGES = {
+        **STORAGES,
+        "staticfiles": {"BACKEND": "storages.backends.s3.S3ManifestStaticStorage"},
+    }
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_LOCATION = _static_location
+    # URLs point at CloudFront, unsigned: the bucket is private and only CloudFront's origin
+    # access control may read it.
+    AWS_S3_CUSTOM_DOMAIN = _static_cdn_domain
+    AWS_QUERYSTRING_AUTH = False
+    AWS_DEFAULT_ACL = None
+    # Hashed names never change content, so browsers and CloudFront may keep them for a year.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    STATIC_URL = env.str("STATIC_URL", default=f"https://{_static_cdn_domain}/{_static_location}/")
+    # Pages load their scripts, styles, fonts and images from the CDN's origin.
+    _cdn_origin = f"https://{_static_cdn_domain}"
+    CONTENT_SECURITY_POLICY = {
+        **CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {
+            **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            **{
+                directive: [*CONTENT_SECURITY_POLICY["DIRECTIVES"][directive], _cdn_origin]
+                for directive in ("script-src", "style-src", "img-src", "font-src")
+            },
+        },
+    }
 
 ENVIRONMENT = "production"

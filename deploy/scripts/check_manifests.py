@@ -129,6 +129,94 @@ def check_render(name: str, objects: list[dict]) -> list[str]:
             problems.append(f"[{name}] no ServiceMonitor although the API was offered")
     if name == "rollout" and not {"Rollout", "AnalysisTemplate"} <= by_kind.keys():
         problems.append(f"[{name}] rollout.enabled must render a Rollout and an AnalysisTemplate")
+    if name in ("staging", "production", "dr"):
+        # The API gateway's replacement (deploy/README.md): a regional WAF web ACL on the ALB.
+        region = "us-east-1" if name == "dr" else "us-west-2"
+        for ingress in by_kind.get("Ingress", []):
+            acl = ingress["metadata"]["annotations"].get(
+                "alb.ingress.kubernetes.io/wafv2-acl-arn", ""
+            )
+            if not acl.startswith(f"arn:aws:wafv2:{region}:"):
+                problems.append(f"[{name}] the ALB needs a WAF web ACL of {region}")
+    problems += check_optional_parts(name, by_kind)
+    return problems
+
+
+def check_optional_parts(name: str, by_kind: dict[str, list[dict]]) -> list[str]:
+    """The optional parts (logging, static files on S3, Velero) appear only where turned on."""
+    problems = []
+    daemonsets = by_kind.get("DaemonSet", [])
+    statefulsets = by_kind.get("StatefulSet", [])
+    schedules = by_kind.get("Schedule", [])
+    config = next(
+        (
+            c["data"]
+            for c in by_kind.get("ConfigMap", [])
+            if c["metadata"]["name"].endswith("-fluent-bit")
+        ),
+        None,
+    )
+    if name.startswith("logging"):
+        if len(daemonsets) != 1 or config is None:
+            problems.append(f"[{name}] logging must render one Fluent Bit DaemonSet and its config")
+        for daemonset in daemonsets:
+            container = pod_spec(daemonset)["containers"][0]
+            sc = container.get("securityContext", {})
+            if not (
+                sc.get("readOnlyRootFilesystem") is True
+                and sc.get("allowPrivilegeEscalation") is False
+                and sc.get("capabilities", {}).get("drop") == ["ALL"]
+                and container.get("resources", {}).get("limits")
+            ):
+                problems.append(f"[{name}] Fluent Bit must be locked down and limited")
+            mounts = {m["mountPath"]: m for m in container.get("volumeMounts", [])}
+            if not mounts.get("/var/log", {}).get("readOnly"):
+                problems.append(f"[{name}] Fluent Bit must mount the node's /var/log read-only")
+        if config is not None:
+            if "Parser        adaptive-learning-json" not in config["fluent-bit.conf"]:
+                problems.append(f"[{name}] Fluent Bit does not parse our JSON lines")
+            if "Name        adaptive-learning-json" not in config["parsers.conf"]:
+                problems.append(f"[{name}] the adaptive-learning-json parser is not defined")
+            if "Name                opensearch" not in config["fluent-bit.conf"]:
+                problems.append(f"[{name}] Fluent Bit has no OpenSearch output")
+            if (
+                name == "logging-managed"
+                and "AWS_Auth            On" not in config["fluent-bit.conf"]
+            ):
+                problems.append(f"[{name}] the managed output must sign requests (AWS_Auth)")
+        wanted = 1 if name == "logging" else 0
+        if len(statefulsets) != wanted:
+            problems.append(f"[{name}] expected {wanted} OpenSearch StatefulSet(s)")
+        for statefulset in statefulsets:
+            if not statefulset["spec"].get("volumeClaimTemplates"):
+                problems.append(f"[{name}] OpenSearch must keep its data on a volume")
+    elif daemonsets or statefulsets:
+        problems.append(f"[{name}] logging is off by default but rendered a DaemonSet/StatefulSet")
+
+    if name == "velero":
+        if len(schedules) != 1:
+            problems.append(f"[{name}] velero.enabled must render one Schedule")
+        for schedule in schedules:
+            spec = schedule["spec"]
+            if spec["schedule"] != "0 2 * * *" or spec["template"]["ttl"] != "720h0m0s":
+                problems.append(f"[{name}] the Schedule must keep the document's 0 2 * * * / 720h")
+    elif schedules:
+        problems.append(f"[{name}] Velero is off by default but rendered a Schedule")
+
+    app_config = next(
+        c["data"]
+        for c in by_kind.get("ConfigMap", [])
+        if not c["metadata"]["name"].endswith("-fluent-bit")
+    )
+    on_s3 = app_config.get("STATIC_STORAGE") == "s3"
+    if on_s3 != (name == "static-s3"):
+        problems.append(
+            f"[{name}] STATIC_STORAGE=s3 must appear exactly when staticFiles.storage=s3"
+        )
+    if on_s3 and not (
+        app_config.get("AWS_STORAGE_BUCKET_NAME") and app_config.get("STATIC_CDN_DOMAIN")
+    ):
+        problems.append(f"[{name}] static files on S3 need the bucket and the CDN domain")
     return problems
 
 

@@ -3,7 +3,7 @@
 #   helm lint --strict and helm template for each values file, the manifests through
 #   kubernetes-validate (Kubernetes 1.28 and 1.30 schemas), hadolint, actionlint,
 #   docker-compose config, promtool check/test rules, shellcheck, dashboard JSON, and
-#   manage.py check --deploy under production variables.
+#   manage.py check --deploy under production variables (whitenoise and S3 static files).
 # Runs every check, prints a summary, exits 1 if any failed.
 #   VALIDATE_SKIP_DJANGO=1 skips the Django check (for machines without the app's deps).
 # The checks below are called through check(), which shellcheck cannot follow.
@@ -40,7 +40,9 @@ check() {
 }
 
 # name -> helm arguments. "rollout" turns on the Argo blue-green path; "dev-secret" the
-# development-only Secret.
+# development-only Secret; "logging" the Fluent Bit DaemonSet with the in-chart OpenSearch,
+# "logging-managed" Fluent Bit towards Amazon OpenSearch Service; "static-s3" static files on
+# S3 behind CloudFront; "velero" the optional Velero Schedule.
 declare -A RENDERS=(
   [default]=""
   [staging]="-f $CHART/values-staging.yaml"
@@ -48,6 +50,10 @@ declare -A RENDERS=(
   [dr]="-f $CHART/values-production.yaml -f $CHART/values-dr.yaml"
   [rollout]="-f $CHART/values-production.yaml --set rollout.enabled=true"
   [dev-secret]="--set secrets.create=true"
+  [logging]="-f $CHART/values-production.yaml --set logging.enabled=true --set logging.opensearch.enabled=true --set logging.opensearch.replicas=3"
+  [logging-managed]="-f $CHART/values-production.yaml --set logging.enabled=true --set logging.output.host=vpc-adaptive-learning-logs.us-west-2.es.amazonaws.com --set logging.output.port=443 --set logging.output.tls=true --set logging.output.awsAuth=true"
+  [static-s3]="-f $CHART/values-production.yaml --set staticFiles.storage=s3 --set staticFiles.s3.bucket=adaptive-learning-static-123456789012 --set staticFiles.s3.cdnDomain=d1234abcd.cloudfront.net"
+  [velero]="-f $CHART/values-production.yaml --set velero.enabled=true"
 )
 
 helm_lint() {
@@ -68,12 +74,21 @@ helm_render() {
     echo "--- helm template ($name)"
     helm template adaptive-learning "$CHART" --namespace adaptive-learning "${args[@]}" \
       --kube-version 1.30.0 --api-versions monitoring.coreos.com/v1 \
-      --api-versions argoproj.io/v1alpha1 >"$RENDERED/$name.yaml" || status=1
+      --api-versions argoproj.io/v1alpha1 --api-versions velero.io/v1 \
+      >"$RENDERED/$name.yaml" || status=1
   done
   # Refusals the chart must keep making.
   if helm template x "$CHART" -f "$CHART/values-production.yaml" --set secrets.create=true \
       >/dev/null 2>&1; then
     echo "secrets.create was accepted in production"
+    status=1
+  fi
+  if helm template x "$CHART" --set logging.enabled=true >/dev/null 2>&1; then
+    echo "logging without an output host or the in-chart OpenSearch was accepted"
+    status=1
+  fi
+  if helm template x "$CHART" --set staticFiles.storage=s3 >/dev/null 2>&1; then
+    echo "staticFiles.storage=s3 without a bucket and CDN domain was accepted"
     status=1
   fi
   return "$status"
@@ -84,8 +99,8 @@ kube_validate() {
   for version in "${KUBE_VERSIONS[@]}"; do
     for file in "$RENDERED"/*.yaml; do
       echo "--- kubernetes-validate -k $version $(basename "$file")"
-      # CRDs (ServiceMonitor, PrometheusRule, Rollout, AnalysisTemplate) have no bundled
-      # schema and only warn.
+      # CRDs (ServiceMonitor, PrometheusRule, Rollout, AnalysisTemplate, Velero's Schedule)
+      # have no bundled schema and only warn.
       kubernetes-validate --strict --quiet -k "$version" "$file" || status=1
     done
   done
@@ -99,7 +114,8 @@ alerts_copy_in_chart() {
 
 compose_config() {
   docker-compose -f docker-compose.yml config -q &&
-    docker-compose -f docker-compose.yml --profile monitoring config -q
+    docker-compose -f docker-compose.yml --profile monitoring config -q &&
+    docker-compose -f docker-compose.yml --profile logs config -q
 }
 
 promtool_checks() {
@@ -166,10 +182,11 @@ PY
   promtool check rules "$RENDERED/dashboard-queries.yml"
 }
 
+# Extra NAME=value arguments go into the environment (the S3 static files variant).
 django_check_deploy() {
   local secret
   secret="$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(64))')"
-  env DJANGO_SETTINGS_MODULE=adaptive_learning.settings.production \
+  env "$@" DJANGO_SETTINGS_MODULE=adaptive_learning.settings.production \
     SECRET_KEY="$secret" \
     DEBUG=false \
     ALLOWED_HOSTS=api.adaptivelearning.com \
@@ -187,13 +204,16 @@ check "rendered manifests meet the deployment policy (check_manifests.py)" \
 check "chart's PrometheusRule copy matches alerts.yml" alerts_copy_in_chart
 check "hadolint Dockerfile" hadolint Dockerfile
 check "actionlint .github/workflows" actionlint .github/workflows/ci-cd.yml
-check "docker-compose config -q (with and without monitoring)" compose_config
+check "docker-compose config -q (default, monitoring and logs profiles)" compose_config
 check "promtool check rules / test rules / check config" promtool_checks
 check "shellcheck deploy scripts" shell_scripts
 check "dashboards JSON, eksctl and provisioning YAML parse" data_files
 check "Grafana dashboards up to date, every query valid PromQL (promtool)" dashboards
 if [[ "${VALIDATE_SKIP_DJANGO:-0}" != 1 ]]; then
   check "manage.py check --deploy --fail-level WARNING (production settings)" django_check_deploy
+  check "manage.py check --deploy with static files on S3 (STATIC_STORAGE=s3)" django_check_deploy \
+    STATIC_STORAGE=s3 AWS_STORAGE_BUCKET_NAME=adaptive-learning-static-123456789012 \
+    STATIC_CDN_DOMAIN=d1234abcd.cloudfront.net
 fi
 
 printf '\n=== summary\n'

@@ -82,6 +82,7 @@ DEFAULT_FROM_EMAIL: {{ .Values.config.defaultFromEmail | quote }}
 PROMETHEUS_MULTIPROC_DIR: "/tmp/prometheus-multiproc"
 NUM_PROXIES: {{ .Values.config.trustedProxies | int64 | toString | quote }}
 FORWARDED_ALLOW_IPS: {{ .Values.config.forwardedAllowIps | quote }}
+{{- include "adaptive-learning.staticFilesConfig" . }}
 {{- range $name, $value := .Values.config.extraEnv }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
