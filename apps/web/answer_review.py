@@ -37,6 +37,16 @@ class AnswerReview:
     correct: bool
 
 
+def stored_item_view(item: Item) -> dict[str, Any]:
+    """What ``answer_review`` reads of a stored item (its choices prefetched, if any): the
+    item may be archived since, so not in the course snapshot."""
+    return {
+        "type": item.type,
+        "stem_html": item.stem_html,
+        "choices": [{"key": c.key, "text_html": c.text_html} for c in item.choices.all()],
+    }
+
+
 def answer_review(
     *, item: dict[str, Any], key: AnswerKey, answer: object, correct: bool
 ) -> AnswerReview:

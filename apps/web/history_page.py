@@ -16,7 +16,7 @@ from apps.accounts.models import User
 from apps.assessments.models import ItemResponse
 from apps.curriculum.maths import plain_text
 from apps.curriculum.models import Course
-from apps.web.answer_review import answer_words, right_answer_words
+from apps.web.answer_review import answer_words, right_answer_words, stored_item_view
 
 PAGE_SIZE = 25
 STEM_WORDS = 14
@@ -51,10 +51,6 @@ def response_list(*, learner: User, course: Course | None = None) -> QuerySet[It
 
 def attempt_line(response: ItemResponse, *, with_right_answer: bool = False) -> AttemptLine:
     item = response.item
-    view = {
-        "type": item.type,
-        "choices": [{"key": c.key, "text_html": c.text_html} for c in item.choices.all()],
-    }
     return AttemptLine(
         id=response.pk,
         created_at=response.created_at,
@@ -62,7 +58,7 @@ def attempt_line(response: ItemResponse, *, with_right_answer: bool = False) -> 
         item=item.slug,
         stem=Truncator(plain_text(item.stem_html)).words(STEM_WORDS),
         question_html=item.stem_html,
-        answer=answer_words(view, response.answer),
+        answer=answer_words(stored_item_view(item), response.answer),
         right_answer=right_answer_words(item) if with_right_answer else "",
         correct=response.correct,
         score=response.score,

@@ -70,19 +70,7 @@ class AnswerBatchApi(APIView):
                 error = validation_error_body(entry.errors)["error"]
                 results.append(_result(index, _client_id_of(raw), 400, None, error))
                 continue
-            values = entry.validated_data
-            queued.append(
-                QueuedAnswer(
-                    index=index,
-                    item_id=values["item"],
-                    answer=values["answer"],
-                    client_id=values["client_id"],
-                    answered_at=values.get("answered_at"),
-                    time_taken_ms=values.get("time_taken_ms"),
-                    attempt_id=values.get("attempt"),
-                    hint_used=values["hint_used"],
-                )
-            )
+            queued.append(QueuedAnswer(index=index, **s.submission_arguments(entry.validated_data)))
         outcome = answer_batch_submit(learner=learner, answers=queued)
         for done in outcome.results:
             if done.error is not None:

@@ -282,6 +282,20 @@ class AnswerSubmitInputSerializer(serializers.Serializer):
     )
 
 
+def submission_arguments(values: dict[str, Any]) -> dict[str, Any]:
+    """``AnswerSubmitInputSerializer``'s validated data as ``answer_submit``'s keyword
+    arguments (and ``QueuedAnswer``'s fields), for the single submit and the batch alike."""
+    return {
+        "item_id": values["item"],
+        "answer": values["answer"],
+        "client_id": values["client_id"],
+        "time_taken_ms": values.get("time_taken_ms"),
+        "attempt_id": values.get("attempt"),
+        "hint_used": values["hint_used"],
+        "answered_at": values.get("answered_at"),
+    }
+
+
 class SkillChangeOutputSerializer(serializers.Serializer):
     skill = serializers.CharField()
     name = serializers.CharField()

@@ -178,16 +178,8 @@ class AnswerSubmitApi(APIView):
     def post(self, request: Request) -> Response:
         data = s.AnswerSubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
         outcome = answer_submit(
-            learner=request_user(request),
-            item_id=values["item"],
-            answer=values["answer"],
-            client_id=values["client_id"],
-            time_taken_ms=values.get("time_taken_ms"),
-            attempt_id=values.get("attempt"),
-            hint_used=values["hint_used"],
-            answered_at=values.get("answered_at"),
+            learner=request_user(request), **s.submission_arguments(data.validated_data)
         )
         # The body is the feedback rendered by AnswerFeedbackOutputSerializer (stored so).
         return Response(

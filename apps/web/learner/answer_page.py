@@ -9,7 +9,7 @@ from apps.accounts.models import User
 from apps.assessments.models import ItemResponse
 from apps.assessments.selectors import answer_key_for
 from apps.recommendations.models import MasteryChange
-from apps.web.answer_review import AnswerReview, answer_review
+from apps.web.answer_review import AnswerReview, answer_review, stored_item_view
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,6 @@ def past_answer(*, learner: User, response_id: int) -> PastAnswer:
     if response is None:
         raise Http404("No such answer of yours.")
     item = response.item
-    view = {
-        "type": item.type,
-        "stem_html": item.stem_html,
-        "choices": [{"key": c.key, "text_html": c.text_html} for c in item.choices.all()],
-    }
     moves = [
         SkillMove(change.skill.name, change.p_before, change.p_after)
         for change in MasteryChange.objects.filter(response=response)
@@ -52,7 +47,10 @@ def past_answer(*, learner: User, response_id: int) -> PastAnswer:
     return PastAnswer(
         response=response,
         review=answer_review(
-            item=view, key=answer_key_for(item), answer=response.answer, correct=response.correct
+            item=stored_item_view(item),
+            key=answer_key_for(item),
+            answer=response.answer,
+            correct=response.correct,
         ),
         explanation_html=item.explanation_html,
         moves=moves,
