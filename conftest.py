@@ -25,6 +25,7 @@ def _clear_throttles() -> None:
     from apps.core.throttling import CACHE_ERRORS, FALLBACK_CACHE, THROTTLE_CACHE
 
     caches[FALLBACK_CACHE].clear()
+    caches["auth"].clear()  # users cached by access token (ids are reused after a rollback)
     with contextlib.suppress(*CACHE_ERRORS):  # a test pointed it at a Redis that is down
         caches[THROTTLE_CACHE].clear()
 
@@ -130,3 +131,13 @@ def celery_worker_process(transactional_db) -> Iterator[subprocess.Popen]:  # ty
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Remove this session's folder of the file-based auth cache (settings.test)."""
+    import shutil
+
+    from django.conf import settings
+
+    if settings.CACHES["auth"]["BACKEND"].endswith("FileBasedCache"):
+        shutil.rmtree(settings.CACHES["auth"]["LOCATION"], ignore_errors=True)

@@ -167,6 +167,18 @@ else:
             "LOCATION": "adaptive-learning-throttle",
         },
     }
+# Signed-in users by access token (apps.accounts.token_cache): shared by every process, so a
+# logout or a change to the user is seen by all at once; a miss only costs the query.
+CACHES["auth"] = (
+    {**CACHES["default"], "KEY_PREFIX": "al-auth"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "auth"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+)
+AUTH_TOKEN_CACHE_SECONDS = env.int("AUTH_TOKEN_CACHE_SECONDS", default=60)
 CACHES["throttle_fallback"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "adaptive-learning-throttle-fallback",

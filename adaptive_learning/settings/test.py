@@ -29,3 +29,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_RESULT_BACKEND = f"file://{_test_celery_dir / 'results'}"
     for _folder in ("queue", "processed", "results", "control"):
         (_test_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+
+if CACHES["auth"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+    # A folder per session: conftest clears it between tests, which must not empty another
+    # session's (or a `make run` server's).
+    CACHES["auth"]["LOCATION"] = str(VAR_DIR / "cache" / f"auth-test-{os.getpid()}")  # noqa: F405

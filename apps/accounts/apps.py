@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and classrooms"
 
     def ready(self) -> None:
+        from apps.accounts import token_cache  # noqa: F401  (connects its receivers)
         from apps.accounts.selectors import user_count_gauges
         from apps.core.metrics import register_gauge_provider
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts import token_cache
 from apps.accounts.models import (
     AccessTokenDenylist,
     Classroom,
@@ -353,6 +354,8 @@ def access_token_revoke(*, jti: str, expires_at: int) -> AccessTokenDenylist:
     entry, _ = AccessTokenDenylist.objects.get_or_create(
         jti=jti, defaults={"expires_at": datetime.fromtimestamp(expires_at, tz=UTC)}
     )
+    token_cache.forget_token(jti)
+    transaction.on_commit(lambda: token_cache.forget_token(jti))  # a request racing the logout
     return entry
 
 

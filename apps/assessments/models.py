@@ -129,6 +129,27 @@ class ItemResponse(models.Model):
         blank=True,
         help_text="When the server stored it, if later than when it was answered (offline sync).",
     )
+    # What the answer path derived from this answer, kept on its row so recording an answer is
+    # one INSERT (no per-answer log tables): the feedback a retry gets again, how the answer
+    # moved each skill, and what the system presented next.
+    feedback = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The feedback body returned for this answer (a retry gets it again); pruned "
+        "after ANSWER_RECEIPT_RETENTION_DAYS, then rebuilt from the log.",
+    )
+    mastery_changes = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="How this answer moved each tagged skill: [[skill id, P(known) before, after], "
+        "...]; empty for a repeat, which is no evidence.",
+    )
+    next_activity = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What practice presented after this answer, and why: {kind, skill, item, "
+        "lesson, reason} (ids); none inside a quiz or placement test.",
+    )
 
     class Meta:
         db_table = "assessments_response"  # the table kept its name when the model was renamed

@@ -72,7 +72,7 @@ class SimulationResult:
     rebuild: RebuildResult | None
     timings: dict[str, float] = field(default_factory=dict)
     learner_ids: list[int] = field(default_factory=list)
-    history_written: int = 0  # MasteryChange rows ("mastery over time"), with with_history=True
+    history_written: int = 0  # (answer, skill) mastery changes stored, with with_history=True
 
 
 @dataclass(slots=True)
@@ -384,8 +384,9 @@ def simulate_learners(
 ) -> SimulationResult:
     """Create `learners` simulated accounts with `days` of practice ending now in `course`.
 
-    `with_history` also replays their mastery over time (one row per answer and tagged skill, as the
-    hot path writes), which the teacher's drill-down charts; benchmarks leave it off."""
+    `with_history` also replays their mastery over time (each answer's change of each tagged
+    skill, stored on the answer as the hot path does), which the teacher's drill-down charts;
+    benchmarks leave it off."""
     if settings.ENVIRONMENT == "production" and not force:
         raise ApplicationError("Refusing to create simulated learners under production settings.")
     if learners < 1 or days < 1:

@@ -94,13 +94,20 @@ class DataAbilitySerializer(serializers.Serializer):
 
 
 class DataRecommendationSerializer(serializers.Serializer):
-    course = serializers.CharField(source="course.slug")
+    """Renders ``recommendation_history.RecommendationShown``."""
+
+    course = serializers.CharField()
     kind = serializers.CharField()
-    skill = serializers.CharField(source="skill.slug", allow_null=True, default=None)
-    item = serializers.CharField(source="item.slug", allow_null=True, default=None)
-    lesson = serializers.CharField(source="lesson.slug", allow_null=True, default=None)
+    skill = serializers.CharField(allow_null=True)
+    item = serializers.CharField(allow_null=True)
+    lesson = serializers.CharField(allow_null=True)
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
+    answer_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The answer this recommendation followed; null for one given otherwise "
+        "(e.g. after a skip).",
+    )
 
 
 class DataLessonReadSerializer(serializers.Serializer):
@@ -130,7 +137,9 @@ class LearnerDataExportSerializer(serializers.Serializer):
     mastery = DataMasterySerializer(many=True)
     mastery_changes = DataMasteryChangeSerializer(many=True)
     abilities = DataAbilitySerializer(many=True)
-    recommendations = DataRecommendationSerializer(many=True)
+    recommendations = DataRecommendationSerializer(
+        many=True, help_text="What the system told the learner to do next, and why."
+    )
     lessons_read = DataLessonReadSerializer(many=True)
     deletion_requests = DeletionRequestOutputSerializer(many=True)
 

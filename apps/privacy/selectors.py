@@ -17,12 +17,12 @@ from apps.privacy.models import (
     DeletionRequest,
     DeletionStatus,
 )
-from apps.recommendations.models import (
-    LearnerAbility,
-    LessonView,
-    MasteryChange,
-    RecommendationLog,
-    SkillMastery,
+from apps.recommendations.history import MasteryMove, mastery_moves
+from apps.recommendations.models import LearnerAbility, LessonView, SkillMastery
+from apps.recommendations.recommendation_history import (
+    RecommendationShown,
+    recommendation_history,
+    recommendations_count,
 )
 
 EXPORT_FORMAT = "adaptive-learning.learner-data"
@@ -40,9 +40,9 @@ class LearnerDataExport:
     attempts: list[Attempt]
     placements: list[Attempt]
     mastery: list[SkillMastery]
-    mastery_changes: list[MasteryChange]
+    mastery_changes: list[MasteryMove]
     abilities: list[LearnerAbility]
-    recommendations: list[RecommendationLog]
+    recommendations: list[RecommendationShown]  # the log's and those the answers carry
     lessons_read: list[LessonView]
     deletion_requests: list[DeletionRequest]
     format: str = EXPORT_FORMAT
@@ -55,6 +55,14 @@ def learner_data_export(*, learner: User) -> LearnerDataExport:
         .select_related("assessment__course")
         .order_by("started_at", "id")
     )
+    answers = list(
+        ItemResponse.objects.filter(learner=learner)
+        .select_related("item__course")
+        # The stored feedback is a copy of what the answers and mastery sections hold.
+        .defer("feedback")
+        .order_by("created_at", "id")
+    )
+    moves = mastery_moves(answers)
     return LearnerDataExport(
         exported_at=timezone.now(),
         profile=learner,
@@ -63,11 +71,7 @@ def learner_data_export(*, learner: User) -> LearnerDataExport:
             .select_related("classroom__owner")
             .order_by("joined_at", "id")
         ),
-        answers=list(
-            ItemResponse.objects.filter(learner=learner)
-            .select_related("item__course")
-            .order_by("created_at", "id")
-        ),
+        answers=answers,
         attempts=attempts,
         placements=[a for a in attempts if a.assessment.kind == AssessmentKind.DIAGNOSTIC],
         mastery=list(
@@ -75,21 +79,13 @@ def learner_data_export(*, learner: User) -> LearnerDataExport:
             .select_related("skill", "course")
             .order_by("course_id", "skill_id")
         ),
-        mastery_changes=list(
-            MasteryChange.objects.filter(learner=learner)
-            .select_related("skill")
-            .order_by("created_at", "id")
-        ),
+        mastery_changes=[move for answer in answers for move in moves[answer.pk]],
         abilities=list(
             LearnerAbility.objects.filter(learner=learner)
             .select_related("course")
             .order_by("course_id")
         ),
-        recommendations=list(
-            RecommendationLog.objects.filter(learner=learner)
-            .select_related("course", "skill", "item", "lesson")
-            .order_by("created_at", "id")
-        ),
+        recommendations=recommendation_history(learner=learner)[::-1],  # oldest first
         lessons_read=list(
             LessonView.objects.filter(learner=learner)
             .select_related("lesson__course")
@@ -116,7 +112,7 @@ def learner_data_summary(*, learner: User) -> LearnerDataSummary:
         answers=ItemResponse.objects.filter(learner=learner).count(),
         attempts=Attempt.objects.filter(learner=learner).count(),
         skills=SkillMastery.objects.filter(learner=learner).count(),
-        recommendations=RecommendationLog.objects.filter(learner=learner).count(),
+        recommendations=recommendations_count(learner=learner),
         classrooms=list(
             Classroom.objects.filter(enrollments__learner=learner)
             .select_related("owner")

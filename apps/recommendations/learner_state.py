@@ -1,4 +1,5 @@
-"""Reading one learner's state in one course into the policy's plain data (three queries)."""
+"""Reading one learner's state in one course into the policy's plain data (two queries: the
+skill rows and the state row)."""
 
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from apps.recommendations.engine.memory import retrievability
 from apps.recommendations.engine.policy import LearnerView, SkillStatus
 from apps.recommendations.models import LearnerAbility, LessonView, SkillMastery
 from apps.recommendations.scheduling import scheduler_for
+from apps.recommendations.state_row import lessons_of, recent_of
 
 
 def status_of(row: SkillMastery, now: datetime, scheduler: Scheduler) -> SkillStatus:
@@ -74,35 +76,43 @@ def learner_view(
     rows: dict[int, SkillMastery] | None = None,
     theta: float | None = None,
     recent_item_ids: list[int] | None = None,
+    lesson_read_at: dict[int, datetime] | None = None,
 ) -> LearnerView:
-    """``rows``, ``theta`` and ``recent_item_ids`` (newest first) when the caller has them
-    already: the answer path reads them under its lock and saves the queries."""
+    """``rows``, ``theta``, ``recent_item_ids`` (newest first) and ``lesson_read_at`` when the
+    caller has them already (the answer path reads them under its lock). Otherwise the skill
+    rows and the state row are read (two queries), and the log and the lesson views only for
+    a state row that does not track them."""
     if rows is None:
         rows = {
             row.skill_id: row for row in mastery_rows(learner=learner, course_id=snapshot.course_id)
         }
-    if theta is None:
-        ability = LearnerAbility.objects.filter(
-            learner=learner, course_id=snapshot.course_id
-        ).first()
-        theta = ability.theta if ability else 0.0
+    if theta is None or recent_item_ids is None or lesson_read_at is None:
+        state = (
+            LearnerAbility.objects.filter(learner=learner, course_id=snapshot.course_id)
+            .values("theta", "recent", "lessons_read")
+            .first()
+        ) or {"theta": 0.0, "recent": [], "lessons_read": {}}
+        if theta is None:
+            theta = state["theta"]
+        if recent_item_ids is None:
+            recent = recent_of(state["recent"])
+            if recent is None:
+                recent = recent_answers(
+                    learner=learner,
+                    course_id=snapshot.course_id,
+                    limit=snapshot.policy.history_window,
+                )
+            recent_item_ids = [item_id for item_id, _ in recent]
+        if lesson_read_at is None:
+            lesson_read_at = lessons_of(state["lessons_read"])
+            if lesson_read_at is None:
+                lesson_read_at = lesson_readings(learner=learner, course_id=snapshot.course_id)
     scheduler = scheduler_for(snapshot.policy.desired_retention)
-    readings = lesson_readings(learner=learner, course_id=snapshot.course_id)
-    recent = (
-        recent_item_ids
-        if recent_item_ids is not None
-        else [
-            item_id
-            for item_id, _ in recent_answers(
-                learner=learner, course_id=snapshot.course_id, limit=snapshot.policy.history_window
-            )
-        ]
-    )
     return LearnerView(
         skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},
-        read_lesson_ids=frozenset(readings),
-        recent_item_ids=recent,
+        read_lesson_ids=frozenset(lesson_read_at),
+        recent_item_ids=recent_item_ids,
         theta=theta,
         now=now,
-        lesson_read_at=readings,
+        lesson_read_at=lesson_read_at,
     )

@@ -193,30 +193,11 @@ class SkillMastery(models.Model):
         return self.seeded_by_placement or self.credited_by_id is not None
 
 
-class MasteryChange(models.Model):
-    """How one response moved one skill: the history behind 'mastery over time'."""
-
-    response = models.ForeignKey(
-        "assessments.ItemResponse", on_delete=models.CASCADE, related_name="mastery_changes"
-    )
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
-    p_before = models.FloatField()
-    p_after = models.FloatField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [models.Index(fields=["learner", "skill", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.skill}: {self.p_before:.2f} → {self.p_after:.2f}"
-
-
 class LearnerAbility(models.Model):
-    """IRT ability of a learner in a course. Its row is also the lock that serialises one
-    learner's concurrent answers in that course (select_for_update)."""
+    """A learner's state in a course: the IRT ability, plus what the answer path needs besides
+    the skills' rows (recent answers, lessons read), so one locked row gives it all. The row is
+    also the lock that serialises one learner's concurrent answers in that course
+    (``services.locks``)."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abilities"
@@ -225,6 +206,25 @@ class LearnerAbility(models.Model):
     theta = models.FloatField(default=0.0)
     standard_error = models.FloatField(default=1.0)
     n_responses = models.PositiveIntegerField(default=0)
+    # Null: not tracked yet (rows written by bulk loaders), read from the log instead.
+    recent = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The latest answers in the course, newest first: [[item id, answered at in "
+        "microseconds since the epoch], ...], as many as the policy looks back.",
+    )
+    lessons_read = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="When the learner last read each lesson of the course: {lesson id: "
+        "microseconds since the epoch}.",
+    )
+    content_version = models.PositiveIntegerField(
+        default=0,
+        db_default=0,  # bulk SQL writers (the nightly rebuild) leave it out
+        help_text="The course's content version when this row was last locked (the answer "
+        "path reads it with the lock to pick the cached course snapshot).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -235,23 +235,6 @@ class LearnerAbility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.course}: θ={self.theta:.2f} ± {self.standard_error:.2f}"
-
-
-class AnswerReceipt(models.Model):
-    """The exact feedback returned for a client id, so a retried submit gets the same answer."""
-
-    client_id = models.UUIDField(unique=True)
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    response = models.OneToOneField(
-        "assessments.ItemResponse", on_delete=models.CASCADE, related_name="receipt"
-    )
-    payload = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return str(self.client_id)
 
 
 class LessonView(models.Model):

@@ -184,23 +184,43 @@ def _cache_key(course_id: int, version: int) -> str:
     return f"course-snapshot:v4:{course_id}:{version}"
 
 
-def course_snapshot(course: Course) -> CourseSnapshot:
-    """The snapshot for ``course`` at its current ``content_version``."""
-    key = (course.pk, course.content_version)
+def _cached(key: tuple[int, int]) -> CourseSnapshot | None:
     with _local_lock:
         snapshot = _local.get(key)
         if snapshot is not None:
             _local.move_to_end(key)
             return snapshot
     snapshot = cache.get(_cache_key(*key))
-    if snapshot is None:
-        snapshot = build_snapshot(course)
-        cache.set(_cache_key(*key), snapshot, timeout=settings.COURSE_SNAPSHOT_CACHE_SECONDS)
+    if snapshot is not None:
+        _keep_local(key, snapshot)
+    return snapshot
+
+
+def _keep_local(key: tuple[int, int], snapshot: CourseSnapshot) -> None:
     with _local_lock:
         _local[key] = snapshot
         while len(_local) > LOCAL_SNAPSHOTS:
             _local.popitem(last=False)
+
+
+def course_snapshot(course: Course) -> CourseSnapshot:
+    """The snapshot for ``course`` at its current ``content_version``."""
+    key = (course.pk, course.content_version)
+    snapshot = _cached(key)
+    if snapshot is None:
+        snapshot = build_snapshot(course)
+        cache.set(_cache_key(*key), snapshot, timeout=settings.COURSE_SNAPSHOT_CACHE_SECONDS)
+        _keep_local(key, snapshot)
     return snapshot
+
+
+def course_snapshot_at(course_id: int, content_version: int) -> CourseSnapshot:
+    """The snapshot of a course whose current version the caller read already (the answer
+    path reads it with its lock): no query unless it has to be built."""
+    snapshot = _cached((course_id, content_version))
+    if snapshot is not None:
+        return snapshot
+    return course_snapshot(Course.objects.get(pk=course_id))
 
 
 def clear_local_snapshots() -> None:

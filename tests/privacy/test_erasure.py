@@ -16,10 +16,8 @@ from apps.privacy.models import (
 )
 from apps.privacy.services.erasure import learner_erase
 from apps.recommendations.models import (
-    AnswerReceipt,
     LearnerAbility,
     LessonView,
-    MasteryChange,
     RecommendationLog,
     RunStatus,
     SkillMastery,
@@ -30,13 +28,18 @@ from tests.recommendations.test_recalculation import run_now
 
 pytestmark = pytest.mark.django_db
 
-PERSONAL = (SkillMastery, LearnerAbility, MasteryChange, AnswerReceipt, LessonView, Attempt)
+PERSONAL = (SkillMastery, LearnerAbility, LessonView, Attempt)
+# What the answer path stored on each answer about the learner, besides the answer itself.
+DERIVED = ("feedback", "mastery_changes", "next_activity")
 
 
 def _counts(user: User) -> dict[str, int]:
     rows = {model.__name__: model.objects.filter(learner=user).count() for model in PERSONAL}
     rows["RecommendationLog"] = RecommendationLog.objects.filter(learner=user).count()
     rows["Enrollment"] = Enrollment.objects.filter(learner=user).count()
+    for column in DERIVED:
+        answers = ItemResponse.objects.filter(learner=user, **{f"{column}__isnull": False})
+        rows[f"answers with {column}"] = answers.count()
     return rows
 
 
@@ -48,6 +51,8 @@ def test_erasure_empties_the_account_and_keeps_answers_anonymised(
     learner_history(learner=other, course=course, answers=3)
     before_other = _counts(other)
     answers = list(ItemResponse.objects.filter(learner=learner).values_list("id", flat=True))
+    carried = _counts(learner)
+    assert all(carried[f"answers with {column}"] > 0 for column in DERIVED)
 
     result = learner_erase(learner=learner, actor=admin_user, source=AuditSource.ADMIN)
 

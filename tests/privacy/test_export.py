@@ -61,8 +61,29 @@ def test_the_learner_downloads_all_their_data(with_history, enrolled, course):
     assert [p["kind"] for p in body["placements"]] == ["diagnostic"]
     assert body["placements"][0]["status"] == "finished"
     assert len(body["mastery"]) == SkillMastery.objects.filter(learner=learner).count() == 2
-    assert len(body["recommendations"]) == RecommendationLog.objects.filter(learner=learner).count()
-    assert len(body["recommendations"]) > 0
+    logged = RecommendationLog.objects.filter(learner=learner).count()
+    followed = mine.filter(next_activity__isnull=False).order_by("created_at", "id")
+    recommendations = body["recommendations"]
+    assert len(recommendations) == logged + followed.count()
+    assert followed.count() == 4  # one after each practice answer, none in the placement test
+    assert [r["answer_id"] for r in recommendations if r["answer_id"] is not None] == list(
+        followed.values_list("id", flat=True)
+    )
+    assert [r["created_at"] for r in recommendations] == sorted(
+        r["created_at"] for r in recommendations
+    )
+    after_first = next(r for r in recommendations if r["answer_id"] == followed[0].pk)
+    assert after_first["course"] == "privacy"
+    assert after_first["kind"] == followed[0].next_activity["kind"]
+    assert after_first["reason"] == followed[0].next_activity["reason"]
+    changes = body["mastery_changes"]
+    moved = [
+        (a.pk, step) for a in mine.order_by("created_at", "id") for step in a.mastery_changes or []
+    ]
+    assert [(c["answer_id"], c["p_before"], c["p_after"]) for c in changes] == [
+        (answer_id, before, after) for answer_id, (_, before, after) in moved
+    ]
+    assert {c["skill"] for c in changes} <= {"s1", "s2"}
     assert [lesson["lesson"] for lesson in body["lessons_read"]] == ["lesson-s1"]
     assert len(body["abilities"]) == 1
     # nothing of the other learner's, and no answer keys

@@ -10,7 +10,8 @@ from django.urls import reverse
 from apps.accounts.models import Classroom, User
 from apps.assessments.models import ItemResponse
 from apps.demo.seed.classmates import DEMO_CLASSMATES
-from apps.recommendations.models import MasteryChange, SkillMastery
+from apps.recommendations.answer_log import mastery_steps
+from apps.recommendations.models import RecommendationLog, SkillMastery
 from tests.dashboards.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -42,18 +43,19 @@ def test_the_demo_class_has_classmates_with_history_and_the_teacher_sees_them():
     first = classmates.order_by("username").first()
     assert first.display_name in heatmap.content.decode()
     drill = teacher.get(reverse("class-learner", args=[classroom.pk, first.pk])).content.decode()
-    charted = MasteryChange.objects.filter(learner=first).values("skill").distinct().count()
+    stored = ItemResponse.objects.filter(learner=first).values_list("mastery_changes", flat=True)
+    charted = len({step.skill_id for steps in stored for step in mastery_steps(steps)})
     assert charted > 0
     assert drill.count("<svg") >= charted  # a mastery-over-time chart per skill
     items = teacher.get(reverse("item-analysis", args=["fractions"]))
     assert items.status_code == 200
 
-    before = (User.objects.count(), ItemResponse.objects.count(), MasteryChange.objects.count())
+    before = (User.objects.count(), ItemResponse.objects.count(), RecommendationLog.objects.count())
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "demo classmates: already in 'Demo class'" in again.getvalue()
     assert (
         User.objects.count(),
         ItemResponse.objects.count(),
-        MasteryChange.objects.count(),
+        RecommendationLog.objects.count(),
     ) == before

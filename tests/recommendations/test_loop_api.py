@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from apps.assessments.models import ItemResponse
-from apps.recommendations.models import CoursePolicy, LessonView, RecommendationLog, SkillMastery
+from apps.recommendations.answer_log import next_activity_of
+from apps.recommendations.models import CoursePolicy, LessonView, SkillMastery
 from apps.recommendations.selectors import skill_mastery_list
 from apps.recommendations.services.placement import placement_finish, placement_start
 from tests.accounts.factories import ClassroomFactory, EnrollmentFactory, LearnerFactory
@@ -273,7 +274,9 @@ def test_every_recommendation_is_logged_with_its_reason():
     learner = LearnerFactory()
     client = client_for(learner)
     nxt = client.get("/api/v1/practice/next/", {"course": course.slug}).json()
-    answer_right(client, nxt["item"])
-    log = RecommendationLog.objects.get(learner=learner)
-    assert log.kind == "practice"
-    assert log.reason.startswith(("Keep going", "Start here"))
+    feedback = answer_right(client, nxt["item"])
+    # Recorded with the answer, as the feedback announced it.
+    recorded = next_activity_of(ItemResponse.objects.get(learner=learner).next_activity)
+    assert recorded is not None and recorded.kind == "practice"
+    assert recorded.reason.startswith(("Keep going", "Start here"))
+    assert recorded.item_id == feedback["next"]["item"]["id"]

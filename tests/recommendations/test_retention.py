@@ -28,19 +28,18 @@ def test_old_recommendations_are_pruned_and_recent_ones_and_responses_kept():
     client = client_for(LearnerFactory())
     for item in course.items.order_by("pk")[:5]:
         answer(client, item.pk)
-    logs = list(RecommendationLog.objects.order_by("pk"))
-    assert len(logs) == 5
+    responses = list(ItemResponse.objects.order_by("pk"))
+    assert all(response.next_activity for response in responses)  # recorded with each answer
     now = timezone.now()
     # Two just past the retention, one just inside it, two recent.
-    RecommendationLog.objects.filter(pk__in=[logs[0].pk, logs[1].pk]).update(
+    ItemResponse.objects.filter(pk__in=[responses[0].pk, responses[1].pk]).update(
         created_at=now - timedelta(days=181)
     )
-    RecommendationLog.objects.filter(pk=logs[2].pk).update(created_at=now - timedelta(days=179))
+    ItemResponse.objects.filter(pk=responses[2].pk).update(created_at=now - timedelta(days=179))
 
     assert prune_recommendation_log() == 2
-    assert list(RecommendationLog.objects.order_by("pk").values_list("pk", flat=True)) == [
-        log.pk for log in logs[2:]
-    ]
+    kept = ItemResponse.objects.order_by("pk").values_list("next_activity", flat=True)
+    assert [bool(activity) for activity in kept] == [False, False, True, True, True]
     assert ItemResponse.objects.count() == 5  # the evidence is never pruned
     assert prune_recommendation_log() == 0
 
@@ -51,6 +50,10 @@ def test_pruning_walks_the_table_in_batches():
     client = client_for(LearnerFactory())
     for item in course.items.order_by("pk"):
         answer(client, item.pk)
+    skipped = client.post("/api/v1/practice/skip/", {"course": course.slug}, format="json")
+    assert skipped.status_code == 200  # two skip log rows: the skip and what came next
     RecommendationLog.objects.update(created_at=timezone.now() - timedelta(days=400))
-    assert recommendation_log_prune(older_than=timedelta(days=1), batch_size=3) == 4
+    ItemResponse.objects.update(created_at=timezone.now() - timedelta(days=400))
+    assert recommendation_log_prune(older_than=timedelta(days=1), batch_size=3) == 4 + 2
     assert not RecommendationLog.objects.exists()
+    assert not ItemResponse.objects.filter(next_activity__isnull=False).exists()

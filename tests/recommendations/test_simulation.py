@@ -18,7 +18,8 @@ from apps.assessments.models import ItemResponse
 from apps.curriculum.exchange import course_import
 from apps.demo.seed.course import DEMO_FILE
 from apps.demo.simulation import simulate_history, simulate_learners
-from apps.recommendations.models import LearnerAbility, MasteryChange, SkillMastery
+from apps.recommendations.answer_log import mastery_steps
+from apps.recommendations.models import LearnerAbility, SkillMastery
 from apps.recommendations.recalculation.log import course_responses_load, course_structure_load
 from apps.recommendations.recalculation.rebuild import evidence_responses
 from apps.recommendations.snapshot import course_snapshot
@@ -161,14 +162,15 @@ def test_with_history_every_answer_moves_its_skills_as_the_final_mastery_says(co
     # simulated learner re-answering an item it just saw moves nothing: engine.evidence).
     structure = course_structure_load(course_id=course.pk)
     evidence = evidence_responses(structure, course_responses_load(structure=structure))
-    assert report["history_written"] == evidence.size == MasteryChange.objects.count()
+    answers = ItemResponse.objects.order_by("learner", "created_at", "id")
+    stored = list(answers.values_list("learner", "mastery_changes"))
+    assert all(steps is not None for _, steps in stored)  # every answer says, repeats too
+    assert report["history_written"] == evidence.size == sum(len(steps) for _, steps in stored)
     assert 0 < evidence.size <= report["responses"]
-    changes = MasteryChange.objects.order_by("learner", "skill", "created_at", "response")
     chains: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    for change in changes:
-        chains.setdefault((change.learner_id, change.skill_id), []).append(
-            (change.p_before, change.p_after)
-        )
+    for learner, steps in stored:
+        for step in mastery_steps(steps):
+            chains.setdefault((learner, step.skill_id), []).append((step.before, step.after))
     for (learner, skill), chain in chains.items():
         assert all(after == nxt[0] for (_, after), nxt in itertools.pairwise(chain))
         mastery = SkillMastery.objects.get(learner_id=learner, skill_id=skill)
@@ -176,7 +178,9 @@ def test_with_history_every_answer_moves_its_skills_as_the_final_mastery_says(co
         assert len(chain) == mastery.attempts
     without = simulate_learners(course=course, learners=2, days=2, seed=4)
     assert without.history_written == 0
-    assert not MasteryChange.objects.filter(learner_id__in=without.learner_ids).exists()
+    assert not ItemResponse.objects.filter(
+        learner_id__in=without.learner_ids, mastery_changes__isnull=False
+    ).exists()
 
 
 def test_the_command_refuses_production_settings_unless_forced(course, settings):

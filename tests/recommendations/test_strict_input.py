@@ -10,13 +10,7 @@ from apps.assessments.models import Assessment, Attempt, ItemResponse
 from apps.curriculum import services as authoring
 from apps.curriculum.models import Status
 from apps.curriculum.validation import ChoiceSpec, ItemSpec
-from apps.recommendations.models import (
-    AnswerReceipt,
-    LearnerAbility,
-    MasteryChange,
-    RecommendationLog,
-    SkillMastery,
-)
+from apps.recommendations.models import LearnerAbility, RecommendationLog, SkillMastery
 from tests.accounts.factories import ClassroomFactory, LearnerFactory, TeacherFactory
 from tests.helpers import client_for
 from tests.recommendations.builders import chain_course, choice_item
@@ -26,9 +20,7 @@ pytestmark = pytest.mark.django_db
 ANSWERS = "/api/v1/practice/answers/"
 STORED = (
     ItemResponse,
-    AnswerReceipt,
     SkillMastery,
-    MasteryChange,
     LearnerAbility,
     RecommendationLog,
     Attempt,

@@ -2,19 +2,22 @@
 "What the system told them" as it would for a real learner.
 
 The simulator answers items without asking the policy, so the logs are written after the
-fact from the mastery history: each time a learner moved to another skill (or came back after
-a break) the system had recommended that skill, worded as the policy words it at that mastery
-(``engine.policy.frontier_reason``, the one home of those words). Bulk-inserted like the
-responses. Demo seeding only: a Python loop over a few thousand answers is fine here.
+fact from the mastery history the answers carry (``ItemResponse.mastery_changes``): each time a
+learner moved to another skill (or came back after a break) the system had recommended that
+skill, worded as the policy words it at that mastery (``engine.policy.frontier_reason``, the one
+home of those words). Bulk-inserted like the responses. Demo seeding only: a Python loop over a
+few thousand answers is fine here.
 """
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
+from apps.recommendations.answer_log import mastery_steps
 from apps.recommendations.engine.course import CourseSnapshot
 from apps.recommendations.engine.policy import SkillStatus, frontier_reason
-from apps.recommendations.models import MasteryChange, RecommendationLog
+from apps.recommendations.models import RecommendationLog
 from apps.recommendations.snapshot import course_snapshot
 
 SESSION_GAP = timedelta(minutes=30)  # a longer pause starts a new session, so a new advice
@@ -53,23 +56,25 @@ def _log(
 def recommendation_logs_seed(*, course: Course, learner_ids: Sequence[int]) -> int:
     """Write the logs of `learner_ids` in `course` from their mastery history; how many."""
     snapshot = course_snapshot(course)
-    changes = (
-        MasteryChange.objects.filter(learner_id__in=list(learner_ids), skill__course=course)
+    answers = (
+        ItemResponse.objects.filter(learner_id__in=list(learner_ids), item__course=course)
+        .filter(mastery_changes__isnull=False)
         .order_by("learner_id", "created_at", "id")
-        .values_list(
-            "learner_id", "skill_id", "p_before", "created_at", "response_id", "response__item_id"
-        )
+        .values_list("learner_id", "created_at", "item_id", "mastery_changes")
         .iterator(chunk_size=BATCH)
     )
     logs: list[RecommendationLog] = []
     written = 0
     last: tuple[int, int, datetime] | None = None  # learner, skill, when
     attempts: dict[tuple[int, int], int] = {}
-    seen_responses: set[int] = set()
-    for learner_id, skill_id, p_before, at, response_id, item_id in changes:
-        if response_id in seen_responses or skill_id not in snapshot.skills:
-            continue  # an item of two skills: one advice per answer
-        seen_responses.add(response_id)
+    for learner_id, at, item_id, changes in answers:
+        # An item of two skills: one advice per answer, for the first skill it moved.
+        moved_skill = next(
+            (step for step in mastery_steps(changes) if step.skill_id in snapshot.skills), None
+        )
+        if moved_skill is None:
+            continue  # a repeat: no evidence, so no move to advise on
+        skill_id, p_before = moved_skill.skill_id, moved_skill.before
         key = (learner_id, skill_id)
         moved = last is None or last[:2] != key or at - last[2] > SESSION_GAP
         if moved:

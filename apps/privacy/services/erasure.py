@@ -1,10 +1,11 @@
 """Erasing a learner: what is deleted, what is kept anonymised, and why the learner model
 stays consistent.
 
-Deleted: enrolments (each recorded as a departure first), mastery rows, abilities, mastery
-history, stored answer feedback, lessons read, recommendations given, attempts (placement
-results included). Answers: kept with the account row emptied (``"anonymise"``, the default)
-so item statistics and the nightly refit keep their evidence, or deleted (``"remove"``), per
+Deleted: enrolments (each recorded as a departure first), mastery rows, abilities, lessons
+read, the recommendation log, attempts (placement results included). Answers: kept with the
+account row emptied (``"anonymise"``, the default) so item statistics and the nightly refit keep
+their evidence, but without what each carried about the learner (mastery history, stored
+feedback, the recommendation that followed), or deleted (``"remove"``), per
 ``settings.PRIVACY_ERASURE_RESPONSES``. The account row itself stays as an empty, inactive
 tombstone (``erased-<id>``): the audit log and the kept answers point at it, and no other
 app's foreign key to users has to cope with a deleted row.
@@ -38,10 +39,8 @@ from apps.privacy.services.audit import audit_record
 from apps.privacy.services.departures import classroom_departure_record
 from apps.privacy.services.export import may_act_for
 from apps.recommendations.models import (
-    AnswerReceipt,
     LearnerAbility,
     LessonView,
-    MasteryChange,
     RecommendationLog,
     SkillMastery,
 )
@@ -166,13 +165,17 @@ def _erase(
     list(LearnerAbility.objects.select_for_update().filter(learner=learner))
     left = _leave_classrooms(learner)
     masteries, _ = SkillMastery.objects.filter(learner=learner).delete()
-    for model in (LearnerAbility, MasteryChange, AnswerReceipt, LessonView, RecommendationLog):
+    for model in (LearnerAbility, LessonView, RecommendationLog):
         model.objects.filter(learner=learner).delete()
     Attempt.objects.filter(learner=learner).delete()
     responses = ItemResponse.objects.filter(learner=learner)
     total = responses.count()
     if policy == "remove":
         responses.delete()
+    else:
+        # The answer itself is the evidence the refit needs; what the answer path derived from
+        # it about this learner is their data and goes with the rest.
+        responses.update(feedback=None, mastery_changes=None, next_activity=None)
     _empty_account(learner)
     if request is not None:
         request.status = DeletionStatus.COMPLETED

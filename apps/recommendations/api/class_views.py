@@ -19,7 +19,7 @@ from apps.recommendations import selectors
 from apps.recommendations.api import serializers as s
 from apps.recommendations.api.history_views import HistoryEntrySerializer
 from apps.recommendations.class_mastery import SORTS, class_heatmap
-from apps.recommendations.history import HistoryFilter, practice_history
+from apps.recommendations.history import HistoryFilter, history_entries, practice_history
 from apps.recommendations.mastery_states import SkillCell
 
 RECENT_ANSWERS = 20
@@ -142,6 +142,6 @@ class ClassLearnerApi(GenericAPIView):
         body = {
             "learner": learner,
             "mastery": selectors.course_mastery(learner=learner, course=course),
-            "recent_answers": list(recent[:RECENT_ANSWERS]),
+            "recent_answers": history_entries(list(recent[:RECENT_ANSWERS])),
         }
         return Response(ClassLearnerSerializer(body).data)

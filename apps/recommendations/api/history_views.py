@@ -9,7 +9,12 @@ from rest_framework.response import Response
 from apps.accounts.permissions import IsLearner
 from apps.accounts.requests import request_user
 from apps.assessments.models import ItemResponse
-from apps.recommendations.history import HistoryFilter, practice_history
+from apps.recommendations.history import (
+    HistoryEntry,
+    HistoryFilter,
+    history_entries,
+    practice_history,
+)
 
 
 class HistoryQuerySerializer(serializers.Serializer):
@@ -40,20 +45,24 @@ class HistoryItemSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    client_id = serializers.UUIDField()
-    answered_at = serializers.DateTimeField(source="created_at")
-    course = serializers.CharField(source="item.course.slug")
-    item = HistoryItemSerializer()
-    answer = serializers.JSONField(help_text="What the learner gave, as stored.")
-    correct = serializers.BooleanField()
-    score = serializers.FloatField()
-    time_taken_ms = serializers.IntegerField(allow_null=True)
+    """Renders ``history.HistoryEntry``: the answer, and how it moved each skill."""
+
+    id = serializers.IntegerField(source="response.id")
+    client_id = serializers.UUIDField(source="response.client_id")
+    answered_at = serializers.DateTimeField(source="response.created_at")
+    course = serializers.CharField(source="response.item.course.slug")
+    item = HistoryItemSerializer(source="response.item")
+    answer = serializers.JSONField(
+        source="response.answer", help_text="What the learner gave, as stored."
+    )
+    correct = serializers.BooleanField(source="response.correct")
+    score = serializers.FloatField(source="response.score")
+    time_taken_ms = serializers.IntegerField(source="response.time_taken_ms", allow_null=True)
     placement = serializers.SerializerMethodField(help_text="Answered in the placement test.")
     mastery_changes = HistoryMasteryChangeSerializer(many=True)
 
-    def get_placement(self, response: ItemResponse) -> bool:
-        return response.in_placement
+    def get_placement(self, entry: HistoryEntry) -> bool:
+        return entry.response.in_placement
 
 
 class PracticeHistoryApi(GenericAPIView):
@@ -77,4 +86,5 @@ class PracticeHistoryApi(GenericAPIView):
                 learner=request_user(request), only=HistoryFilter(**query.validated_data)
             )
         )
-        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+        entries = history_entries(page or [])
+        return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)

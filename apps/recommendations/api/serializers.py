@@ -1,4 +1,5 @@
 import uuid
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -104,7 +105,16 @@ class _ByTypeField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value: object) -> Any:
-        return self.renderers[type(value)]().to_representation(value)
+        renderer = self._instances.get(type(value))
+        if renderer is None:
+            # Built once per field: a serializer deep-copies its fields when instantiated, and
+            # rendering only reads it.
+            renderer = self._instances[type(value)] = self.renderers[type(value)]()
+        return renderer.to_representation(value)
+
+    @cached_property
+    def _instances(self) -> dict[type, serializers.Serializer]:
+        return {}
 
 
 def _one_of(name: str, *choices: type[serializers.Serializer]) -> PolymorphicProxySerializer:

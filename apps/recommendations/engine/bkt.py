@@ -121,7 +121,10 @@ def item_guess_floors(c: npt.ArrayLike, n_choices: npt.ArrayLike) -> FloatArray:
 
 
 def item_guess_floor(c: float, n_choices: int = 0) -> float:
-    return float(item_guess_floors([c], [n_choices])[0])
+    """``item_guess_floors`` of one item, in plain floats (the answer path calls it per item
+    the policy weighs, where numpy's per-call cost would dominate)."""
+    pick = 1.0 / n_choices if n_choices > 0 else 0.0
+    return min(max(float(c), pick, 0.0), 1.0)
 
 
 def with_guess_floor(params: BktParams, floor: float) -> BktParams:

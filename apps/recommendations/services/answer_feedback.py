@@ -1,18 +1,23 @@
 """The feedback of one answer (``results.AnswerFeedback``) and its JSON body: the one builder of
 what the API answers, the receipt stores and a retry returns."""
 
+import uuid
+from datetime import datetime
 from typing import Any
 
-from apps.assessments.models import ItemResponse
 from apps.recommendations.api.serializers import AnswerFeedbackOutputSerializer
 from apps.recommendations.engine.course import CourseSnapshot
-from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.models import SkillMastery
 from apps.recommendations.results import AbilitySummary, AnswerFeedback, NextStep, SkillChange
+
+# One instance, reused: a DRF serializer deep-copies its fields on every instantiation, which
+# cost more than everything else the answer path computes. Rendering only reads the instance.
+_FEEDBACK_RENDERER = AnswerFeedbackOutputSerializer()
 
 
 def render_feedback(feedback: AnswerFeedback) -> dict[str, Any]:
-    """The body the API answers and the receipt stores: the same serializer renders both."""
-    return dict(AnswerFeedbackOutputSerializer(feedback).data)
+    """The body the API answers and the response stores: the same serializer renders both."""
+    return dict(_FEEDBACK_RENDERER.to_representation(feedback))
 
 
 def skill_change(
@@ -55,26 +60,29 @@ def row_change(
 
 def feedback_of(
     *,
-    response: ItemResponse,
+    response_id: int | None,
+    client_id: uuid.UUID,
+    correct: bool,
+    score: float,
+    answer: object,
+    answered_at: datetime,
     item_slug: str,
     explanation_html: str,
     mastery: list[SkillChange],
-    ability: LearnerAbility | None,
+    ability: AbilitySummary,
     next_step: NextStep,
 ) -> AnswerFeedback:
+    """``response_id`` None before the response is stored (the answer path sets it after)."""
     return AnswerFeedback(
-        response_id=response.pk,
-        client_id=response.client_id,
+        response_id=response_id,  # type: ignore[arg-type]  # filled in once stored
+        client_id=client_id,
         item=item_slug,
-        correct=response.correct,
-        score=response.score,
-        answer=response.answer,
+        correct=correct,
+        score=score,
+        answer=answer,
         explanation_html=explanation_html,
         mastery=mastery,
-        ability=AbilitySummary(
-            theta=round(ability.theta, 4) if ability else 0.0,
-            standard_error=round(ability.standard_error, 4) if ability else 1.0,
-        ),
+        ability=ability,
         next=next_step,
-        answered_at=response.created_at,
+        answered_at=answered_at,
     )

@@ -1,17 +1,25 @@
 """The hot path: one answer in, feedback and the next activity out, in one transaction.
 
 Grade, store the ItemResponse, update the BKT posterior of each tagged skill, the FSRS memory card
-and the ability, then choose what comes next. The learner's ability row is locked first, so two
-answers from the same learner in the same course queue up instead of losing an update, and a
-retried submit (same client id) finds the first one's receipt under that lock and returns it.
-The query count is bounded and independent of the course's size (the course comes from the
-cached snapshot).
+and the ability, then choose what comes next. Five statements, whatever the course's size (the
+course comes from the cached snapshot, the user from the authentication cache):
+
+1. lock the learner's state row in the item's course (``locks.lock_for_answer``: it also checks
+   the learner may answer there and reads the course's content version), so two answers from
+   the same learner in the same course queue up instead of losing an update;
+2. read the learner's skill rows in the course;
+3. insert the response, carrying what the answer derived (its feedback, how it moved each
+   skill, what came next), unless its client id is stored already: then it is a retry, which
+   gets the first answer's feedback and writes nothing;
+4. upsert the changed skill rows;
+5. update the state row (ability, recent answers).
 """
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,10 +27,15 @@ from apps.accounts.models import User
 from apps.assessments.grading import AnswerInvalid, Grade, grade
 from apps.assessments.models import AssessmentKind, Attempt, AttemptStatus, ItemResponse
 from apps.core.exceptions import ApplicationError, NotFound
-from apps.curriculum.models import Item
-from apps.curriculum.selectors import course_visible_to
+from apps.core.insert import insert_unless_present
 from apps.recommendations import metrics
 from apps.recommendations.activity import activity_view
+from apps.recommendations.answer_log import (
+    MasteryStep,
+    NextActivity,
+    mastery_changes_json,
+    next_activity_json,
+)
 from apps.recommendations.engine.ability import estimate_eap
 from apps.recommendations.engine.bkt import (
     BktPosterior,
@@ -38,32 +51,29 @@ from apps.recommendations.engine.evidence import (
 from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import credited_card, rating_from_response, review
-from apps.recommendations.engine.policy import next_activity
+from apps.recommendations.engine.policy import Recommendation, next_activity
 from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
-from apps.recommendations.learner_state import learner_view, recent_answers
-from apps.recommendations.models import (
-    AnswerReceipt,
-    LearnerAbility,
-    MasteryChange,
-    RecommendationLog,
-    SkillMastery,
-)
-from apps.recommendations.results import AnswerOutcome, NextStep
+from apps.recommendations.learner_state import learner_view, lesson_readings, recent_answers
+from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.results import AbilitySummary, AnswerOutcome, NextStep
 from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.services.answer_feedback import feedback_of, render_feedback, row_change
-from apps.recommendations.services.answer_retries import (
-    receipt_for,
-    require_same_answer,
-    stored_body,
-)
-from apps.recommendations.services.locks import lock_ability
+from apps.recommendations.services.answer_retries import stored_body
+from apps.recommendations.services.locks import AnswerLock, lock_for_answer
 from apps.recommendations.services.placement import (
     placement_advance,
     placement_check_presented,
 )
 from apps.recommendations.services.quiz import quiz_advance
 from apps.recommendations.services.submission import Submission, answer_time
-from apps.recommendations.snapshot import course_snapshot
+from apps.recommendations.snapshot import course_snapshot_at
+from apps.recommendations.state_row import (
+    lessons_json,
+    lessons_of,
+    recent_after,
+    recent_json,
+    recent_of,
+)
 
 MASTERY_FIELDS = [
     "p_known",
@@ -80,6 +90,10 @@ MASTERY_FIELDS = [
     "model_state",
     "updated_at",
 ]
+
+
+class _StoredAlready(Exception):
+    """The client id is stored already: a retry (rolls back what this attempt computed)."""
 
 
 def answer_submit(
@@ -99,10 +113,9 @@ def answer_submit(
     server's time (tests pass one)."""
     server_now = now or timezone.now()
     at = answer_time(answered_at, server_now=server_now)
-    item = _item_for(learner, item_id)
     submission = Submission(
         learner=learner,
-        item=item,
+        item_id=item_id,
         answer=answer,
         client_id=client_id,
         time_taken_ms=time_taken_ms,
@@ -114,47 +127,56 @@ def answer_submit(
     try:
         with transaction.atomic():
             outcome = _submit_locked(submission)
-    except IntegrityError:
-        # The client id is stored already: by a request we could not see under our lock
-        # (another course), or long ago, its receipt since pruned.
+    except _StoredAlready:
+        # A retry, or the id reused: the first answer's feedback, or a 409 (answer_retries).
         return AnswerOutcome(stored_body(submission), created=False)
-    if outcome.created:
-        metrics.answer_recorded(correct=outcome.body["correct"])
+    metrics.answer_recorded(correct=outcome.body["correct"])
     return outcome
 
 
 def _submit_locked(submission: Submission) -> AnswerOutcome:
-    learner, item, now = submission.learner, submission.item, submission.now
-    ability = lock_ability(learner, item.course_id)
-    receipt = receipt_for(submission)
-    if receipt is not None:
-        require_same_answer(submission, receipt.response)
-        return AnswerOutcome(receipt.payload, created=False)
-    snapshot = course_snapshot(item.course)
-    node = _published_node(snapshot, item)
+    learner, now = submission.learner, submission.now
+    lock = lock_for_answer(learner=learner, item_id=submission.item_id, now=submission.server_time)
+    if lock is None:
+        raise NotFound(
+            "No such item.",
+            fields={"item": [f"No item {submission.item_id} you can answer."]},
+        )
+    snapshot = course_snapshot_at(lock.course_id, lock.content_version)
+    node = _published_node(snapshot, submission.item_id)
     graded = _grade(node, submission.answer)
-    attempt = _attempt_for(learner, submission.attempt_id, item.course_id)
-    if attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
-        placement_check_presented(attempt=attempt, snapshot=snapshot, item_id=item.pk)
+    attempt = _attempt_for(learner, submission.attempt_id, lock.course_id)
+    if attempt is not None:
+        # A retry inside an attempt must be recognised before the attempt's checks, which it
+        # would fail (the attempt has moved on since).
+        if ItemResponse.objects.filter(client_id=submission.client_id).exists():
+            raise _StoredAlready
+        if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
+            placement_check_presented(attempt=attempt, snapshot=snapshot, item_id=node.id)
     rows = {
         row.skill_id: row
-        for row in SkillMastery.objects.filter(learner=learner, course_id=item.course_id)
+        for row in SkillMastery.objects.filter(learner=learner, course_id=lock.course_id)
     }
     # Predicted before the answer is seen: the nightly run scores these (model quality).
     predicted = item_success(
         snapshot,
         node,
         {skill_id: SkillEvidence(row.p_known, row.model_state) for skill_id, row in rows.items()},
-        theta=ability.theta,
+        theta=lock.theta,
         at=now,
     )
-    # Read before this answer is stored, so it is not among them; the policy's view reuses it.
-    recent = recent_answers(
-        learner=learner, course_id=item.course_id, limit=snapshot.policy.history_window
-    )
-    response = _store_response(submission, attempt, graded, predicted)
+    # The answers before this one: the state row keeps them (the log, for a row without).
+    recent = recent_of(lock.recent)
+    if recent is None:
+        recent = recent_answers(
+            learner=learner, course_id=lock.course_id, limit=snapshot.policy.history_window
+        )
+    readings = lessons_of(lock.lessons_read)
+    if readings is None:
+        readings = lesson_readings(learner=learner, course_id=lock.course_id)
+    steps: list[MasteryStep] = []
     if counts_as_evidence(
-        item_id=item.pk, at=now, recent=recent, depth=_repeat_depth(snapshot, node)
+        item_id=node.id, at=now, recent=recent, depth=_repeat_depth(snapshot, node)
     ):
         changed = _update_skills(
             learner=learner,
@@ -168,52 +190,94 @@ def _submit_locked(submission: Submission) -> AnswerOutcome:
         credited = _credit_prerequisites(
             learner, snapshot, rows, [row for row, _, _ in changed], now
         )
-        _store_mastery(learner, response, changed, credited, now)
+        to_store = [row for row, _, _ in changed] + credited
+        steps = [MasteryStep(row.skill_id, before, row.p_known) for row, before, _ in changed]
     else:  # a repeat: stored and shown, but no evidence on the skills (engine.evidence)
-        changed = _unchanged_skills(snapshot, node, rows)
-    _update_ability(ability, node, graded.correct)
+        changed, to_store = _unchanged_skills(snapshot, node, rows), []
+    theta, standard_error = _ability_after(lock, node, graded.correct)
     if attempt is not None:
         Attempt.objects.filter(pk=attempt.pk).update(
             n_answered=F("n_answered") + 1, n_correct=F("n_correct") + int(graded.correct)
         )
-    feedback = feedback_of(
-        response=response,
-        item_slug=node.slug,
-        explanation_html=node.explanation_html,
-        mastery=[
-            row_change(snapshot, row, before, was_learnt) for row, before, was_learnt in changed
-        ],
-        ability=ability,
-        next_step=_next_step(
-            learner,
-            snapshot,
-            rows,
-            ability.theta,
-            attempt,
-            now,
-            recent_item_ids=[item.pk] + [item_id for item_id, _ in recent],
-        ),
-    )
-    body = render_feedback(feedback)
-    AnswerReceipt.objects.create(
-        client_id=submission.client_id,
-        learner=learner,
-        response=response,
-        payload=body,
-        created_at=now,
-    )
+    recent = recent_after(recent, node.id, now, keep=snapshot.policy.history_window)
+    values = _response_values(submission, attempt, graded, predicted, steps)
+
+    def write_state() -> None:
+        if to_store:
+            SkillMastery.objects.bulk_create(
+                to_store,
+                update_conflicts=True,
+                unique_fields=["learner", "skill"],
+                update_fields=MASTERY_FIELDS,
+            )
+        LearnerAbility.objects.filter(pk=lock.state_id).update(
+            theta=theta,
+            standard_error=standard_error,
+            n_responses=lock.n_responses + 1,
+            recent=recent_json(recent),
+            lessons_read=lessons_json(readings),
+            updated_at=submission.server_time,
+        )
+
+    def feedback_body(next_step: NextStep) -> dict[str, Any]:
+        return render_feedback(
+            feedback_of(
+                response_id=None,
+                client_id=submission.client_id,
+                correct=graded.correct,
+                score=graded.score,
+                answer=graded.answer,
+                answered_at=now,
+                item_slug=node.slug,
+                explanation_html=node.explanation_html,
+                mastery=[
+                    row_change(snapshot, row, before, was_learnt)
+                    for row, before, was_learnt in changed
+                ],
+                ability=AbilitySummary(round(theta, 4), round(standard_error, 4)),
+                next_step=next_step,
+            )
+        )
+
+    if attempt is not None:
+        # A placement's or quiz's next step reads the attempt's answers and the skills (a
+        # placement credits them when it finishes): this answer is stored first, and its
+        # feedback added once known (two statements more than in practice).
+        response_id = _insert_response(values)
+        write_state()
+        next_step, _ = _next_step(
+            learner, snapshot, rows, theta, attempt, now, recent=recent, readings=readings
+        )
+        body = feedback_body(next_step)
+        ItemResponse.objects.filter(pk=response_id).update(feedback=_without_id(body))
+    else:
+        next_step, recommendation = _next_step(
+            learner, snapshot, rows, theta, attempt, now, recent=recent, readings=readings
+        )
+        body = feedback_body(next_step)
+        values["feedback"] = _without_id(body)
+        values["next_activity"] = _next_activity_json(recommendation)
+        response_id = _insert_response(values)
+        write_state()
+    body["response_id"] = response_id
     return AnswerOutcome(body, created=True)
 
 
-def _item_for(learner: User, item_id: int) -> Item:
-    item = Item.objects.select_related("course").filter(pk=item_id).first()
-    if item is None or not course_visible_to(user=learner, course=item.course):
-        raise NotFound("No such item.", fields={"item": [f"No item {item_id} you can answer."]})
-    return item
+def _without_id(body: dict[str, Any]) -> dict[str, Any]:
+    """The feedback as the response keeps it: all but its own id (not known before the
+    insert; a retry adds it back)."""
+    return {key: value for key, value in body.items() if key != "response_id"}
 
 
-def _published_node(snapshot: CourseSnapshot, item: Item) -> ItemNode:
-    node = snapshot.items.get(item.pk)
+def _insert_response(values: dict[str, Any]) -> int:
+    response_id = insert_unless_present(ItemResponse, values, unique="client_id")
+    if response_id is None:
+        raise _StoredAlready
+    return response_id
+
+
+def _published_node(snapshot: CourseSnapshot, item_id: int) -> ItemNode:
+    node = snapshot.items.get(item_id)
     if node is None:
         raise ApplicationError(
             "This item is not published.", fields={"item": ["Not open for answers."]}
@@ -248,22 +312,41 @@ def _attempt_for(learner: User, attempt_id: int | None, course_id: int) -> Attem
     return attempt
 
 
-def _store_response(
-    submission: Submission, attempt: Attempt | None, graded: Grade, predicted: float
-) -> ItemResponse:
-    return ItemResponse.objects.create(
-        client_id=submission.client_id,
-        learner=submission.learner,
-        item=submission.item,
-        attempt=attempt,
-        answer=graded.answer,
-        correct=graded.correct,
-        score=graded.score,
-        time_taken_ms=submission.time_taken_ms,
-        predicted_correct=predicted,
-        hint_used=submission.hint_used,
-        created_at=submission.now,
-        received_at=submission.received_at,
+def _response_values(
+    submission: Submission,
+    attempt: Attempt | None,
+    graded: Grade,
+    predicted: float,
+    steps: list[MasteryStep],
+) -> dict[str, Any]:
+    return {
+        "client_id": submission.client_id,
+        "learner": submission.learner.pk,
+        "item": submission.item_id,
+        "attempt": attempt.pk if attempt is not None else None,
+        "answer": graded.answer,
+        "correct": graded.correct,
+        "score": graded.score,
+        "time_taken_ms": submission.time_taken_ms,
+        "predicted_correct": predicted,
+        "hint_used": submission.hint_used,
+        "created_at": submission.now,
+        "received_at": submission.received_at,
+        "mastery_changes": mastery_changes_json(steps),
+    }
+
+
+def _next_activity_json(recommendation: Recommendation | None) -> dict[str, Any] | None:
+    if recommendation is None:
+        return None
+    return next_activity_json(
+        NextActivity(
+            kind=recommendation.kind,
+            skill_id=recommendation.skill_id,
+            item_id=recommendation.item_id,
+            lesson_id=recommendation.lesson_id,
+            reason=recommendation.reason,
+        )
     )
 
 
@@ -380,45 +463,17 @@ def _credit_prerequisites(
     return list(credited.values())
 
 
-def _store_mastery(
-    learner: User,
-    response: ItemResponse,
-    changed: list[tuple[SkillMastery, float, bool]],
-    credited: list[SkillMastery],
-    now: datetime,
-) -> None:
-    SkillMastery.objects.bulk_create(
-        [row for row, _, _ in changed] + credited,
-        update_conflicts=True,
-        unique_fields=["learner", "skill"],
-        update_fields=MASTERY_FIELDS,
-    )
-    MasteryChange.objects.bulk_create(
-        MasteryChange(
-            response=response,
-            learner=learner,
-            skill_id=row.skill_id,
-            p_before=before,
-            p_after=row.p_known,
-            created_at=now,
-        )
-        for row, before, _ in changed
-    )
-
-
-def _update_ability(ability: LearnerAbility, node: ItemNode, correct: bool) -> None:
+def _ability_after(lock: AnswerLock, node: ItemNode, correct: bool) -> tuple[float, float]:
     """Sequential EAP: the stored estimate is the prior for this one new response. The nightly
     recalculation recomputes the exact EAP from every response."""
     bank = ItemBank.from_arrays(a=[node.a], b=[node.b], c=[node.c])
     estimate = estimate_eap(
         [1.0 if correct else 0.0],
         bank,
-        prior_mean=ability.theta,
-        prior_sd=max(ability.standard_error, 0.05),
+        prior_mean=lock.theta,
+        prior_sd=max(lock.standard_error, 0.05),
     )
-    ability.theta, ability.standard_error = estimate.theta, estimate.standard_error
-    ability.n_responses += 1
-    ability.save(update_fields=["theta", "standard_error", "n_responses", "updated_at"])
+    return estimate.theta, estimate.standard_error
 
 
 def _next_step(
@@ -429,29 +484,24 @@ def _next_step(
     attempt: Attempt | None,
     now: datetime,
     *,
-    recent_item_ids: list[int],
-) -> NextStep:
+    recent: list[tuple[int, datetime]],
+    readings: dict[int, datetime],
+) -> tuple[NextStep, Recommendation | None]:
+    """What comes next, and the recommendation to record with the answer (practice presents
+    it until it is answered: ``pending``); none inside a placement or quiz."""
     if attempt is not None and attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
-        return placement_advance(learner=learner, attempt=attempt, snapshot=snapshot, now=now)
+        step = placement_advance(learner=learner, attempt=attempt, snapshot=snapshot, now=now)
+        return step, None
     if attempt is not None and attempt.assessment.kind == AssessmentKind.QUIZ:
-        return quiz_advance(attempt=attempt, snapshot=snapshot, now=now)
+        return quiz_advance(attempt=attempt, snapshot=snapshot, now=now), None
     view = learner_view(
         learner=learner,
         snapshot=snapshot,
         now=now,
         rows=rows,
         theta=theta,
-        recent_item_ids=recent_item_ids[: snapshot.policy.history_window],
+        recent_item_ids=[item_id for item_id, _ in recent],
+        lesson_read_at=readings,
     )
     recommendation = next_activity(snapshot, view)
-    RecommendationLog.objects.create(
-        learner=learner,
-        course_id=snapshot.course_id,
-        kind=recommendation.kind,
-        skill_id=recommendation.skill_id,
-        item_id=recommendation.item_id,
-        lesson_id=recommendation.lesson_id,
-        reason=recommendation.reason,
-        created_at=now,
-    )
-    return activity_view(snapshot, recommendation)
+    return activity_view(snapshot, recommendation), recommendation

@@ -1,18 +1,30 @@
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.curriculum.models import Lesson
-from apps.recommendations.models import LessonView
+from apps.recommendations.learner_state import lesson_readings
+from apps.recommendations.models import LearnerAbility, LessonView
+from apps.recommendations.services.locks import lock_ability
+from apps.recommendations.state_row import lessons_json, lessons_of
 
 
+@transaction.atomic
 def lesson_mark_read(*, learner: User, lesson: Lesson) -> LessonView:
     """Record that the learner opened the lesson: the first time, and the latest (a stuck
-    learner sent back to it ends their run on the skill by reading it again)."""
+    learner sent back to it ends their run on the skill by reading it again). The learner's
+    state row in the course keeps the readings too, for the answer path."""
     now = timezone.now()
+    state = lock_ability(learner, lesson.course_id)  # serialised with the learner's answers
     view, _ = LessonView.objects.update_or_create(
         learner=learner,
         lesson=lesson,
         defaults={"last_viewed_at": now},
         create_defaults={"first_viewed_at": now, "last_viewed_at": now},
     )
+    readings = lessons_of(state.lessons_read)
+    if readings is None:  # not tracked yet: from the lesson views (this one included)
+        readings = lesson_readings(learner=learner, course_id=lesson.course_id)
+    readings[lesson.pk] = now
+    LearnerAbility.objects.filter(pk=state.pk).update(lessons_read=lessons_json(readings))
     return view

@@ -15,13 +15,12 @@ from django.conf import settings
 
 from apps.accounts.models import User
 from apps.core.exceptions import ApplicationError
-from apps.curriculum.models import Item
 
 
 @dataclass(frozen=True, slots=True)
 class Submission:
     learner: User
-    item: Item
+    item_id: int
     answer: object
     client_id: uuid.UUID
     time_taken_ms: int | None
@@ -29,6 +28,10 @@ class Submission:
     now: datetime  # when it was answered: the client's time (offline) or the server's
     hint_used: bool = False
     received_at: datetime | None = None  # the server's time, when later than ``now``
+
+    @property
+    def server_time(self) -> datetime:
+        return self.received_at or self.now
 
 
 def answer_time(answered_at: datetime | None, *, server_now: datetime) -> datetime:

@@ -8,7 +8,7 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.assessments.models import ItemResponse
 from apps.assessments.selectors import answer_key_for
-from apps.recommendations.models import MasteryChange
+from apps.recommendations.history import mastery_moves
 from apps.web.answer_review import AnswerReview, answer_review, stored_item_view
 
 
@@ -39,10 +39,8 @@ def past_answer(*, learner: User, response_id: int) -> PastAnswer:
         raise Http404("No such answer of yours.")
     item = response.item
     moves = [
-        SkillMove(change.skill.name, change.p_before, change.p_after)
-        for change in MasteryChange.objects.filter(response=response)
-        .select_related("skill")
-        .order_by("id")
+        SkillMove(move.skill.name, move.p_before, move.p_after)
+        for move in mastery_moves([response])[response.pk]
     ]
     return PastAnswer(
         response=response,

@@ -2,16 +2,24 @@
 reasons the system gave them."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from apps.accounts.models import User
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
+from apps.recommendations.answer_log import MasteryStep, mastery_steps
 from apps.recommendations.engine.mastery import shown_percent
-from apps.recommendations.models import LearnerAbility, MasteryChange, RecommendationLog
+from apps.recommendations.models import LearnerAbility
+from apps.recommendations.recommendation_history import (
+    RecommendationShown,
+    recommendation_history,
+)
 from apps.recommendations.selectors import SkillMasteryView, ability_for, skill_mastery_list
 from apps.recommendations.snapshot import course_snapshot
 from apps.web.charts import ChartPoint, mastery_line_chart_svg
@@ -32,7 +40,7 @@ class LearnerDetail:
     threshold: float
     skills: list[SkillHistory]
     ability: LearnerAbility | None
-    reasons: list[RecommendationLog]
+    reasons: list[RecommendationShown]
     mean_difficulty: float = 0.0  # the course's average item difficulty (IRT b)
 
     @property
@@ -66,23 +74,45 @@ def ability_in_words(theta: float, standard_error: float, mean_difficulty: float
     )
 
 
-def _point_label(number: int, change: MasteryChange, correct: bool) -> str:
-    when = date_format(timezone.localtime(change.created_at), "DATETIME_FORMAT")
-    verdict = "right" if correct else "wrong"
-    before, after = shown_percent(change.p_before), shown_percent(change.p_after)
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One answer's move of one skill, as the chart plots it."""
+
+    step: MasteryStep
+    answered_at: datetime
+    correct: bool
+
+
+def _point_label(number: int, point: _Point) -> str:
+    when = date_format(timezone.localtime(point.answered_at), "DATETIME_FORMAT")
+    verdict = "right" if point.correct else "wrong"
+    before, after = shown_percent(point.step.before), shown_percent(point.step.after)
     return f"Answer {number}, {when}: {verdict}, {before}% → {after}%"
+
+
+def _points_by_skill(
+    learner: User, course: Course, skill_ids: Iterable[int]
+) -> dict[int, list[_Point]]:
+    """Every move of the course's skills by the learner's answers, oldest first: one query."""
+    wanted = set(skill_ids)
+    points: dict[int, list[_Point]] = defaultdict(list)
+    answers = (
+        ItemResponse.objects.filter(
+            learner=learner, item__course=course, mastery_changes__isnull=False
+        )
+        .order_by("created_at", "id")
+        .values_list("created_at", "correct", "mastery_changes")
+    )
+    for answered_at, correct, stored in answers:
+        for step in mastery_steps(stored):
+            if step.skill_id in wanted:
+                points[step.skill_id].append(_Point(step, answered_at, correct))
+    return points
 
 
 def learner_detail(*, learner: User, course: Course) -> LearnerDetail:
     snapshot = course_snapshot(course)
-    changes: dict[int, list[tuple[MasteryChange, bool]]] = defaultdict(list)
-    for change in (
-        MasteryChange.objects.filter(learner=learner, skill_id__in=list(snapshot.skills))
-        .select_related("response")
-        .only("skill_id", "p_before", "p_after", "created_at", "response__correct")
-        .order_by("created_at", "id")
-    ):
-        changes[change.skill_id].append((change, change.response.correct))
+    changes = _points_by_skill(learner, course, snapshot.skills)
     threshold = snapshot.policy.mastery_threshold
     slugs = {skill.slug: skill_id for skill_id, skill in snapshot.skills.items()}
     skills = []
@@ -92,20 +122,16 @@ def learner_detail(*, learner: User, course: Course) -> LearnerDetail:
         if history:
             chart = mastery_line_chart_svg(
                 title=f"Mastery of {view.name} over time",
-                start=history[0][0].p_before,
+                start=history[0].step.before,
                 points=[
-                    ChartPoint(change.p_after, _point_label(n, change, correct))
-                    for n, (change, correct) in enumerate(history, start=1)
+                    ChartPoint(point.step.after, _point_label(n, point))
+                    for n, point in enumerate(history, start=1)
                 ],
                 threshold=threshold,
                 id_prefix=f"chart-{view.slug}",
             )
         skills.append(SkillHistory(view=view, chart=chart))
-    reasons = list(
-        RecommendationLog.objects.filter(learner=learner, course=course)
-        .select_related("skill", "lesson", "item")
-        .order_by("-created_at", "-id")[:REASONS_SHOWN]
-    )
+    reasons = recommendation_history(learner=learner, course=course, limit=REASONS_SHOWN)
     return LearnerDetail(
         learner=learner,
         course=course,

@@ -1,0 +1,34 @@
+"""One INSERT ... ON CONFLICT DO NOTHING RETURNING the new row's key, for SQLite and PostgreSQL
+alike: the ORM's ``bulk_create(ignore_conflicts=True)`` cannot say whether the row went in."""
+
+from typing import Any
+
+from django.db import connection, models
+
+
+def insert_unless_present(
+    model: type[models.Model], values: dict[str, Any], *, unique: str
+) -> int | None:
+    """Insert one row of ``model`` from ``values`` (field names to Python values, prepared by
+    each field as the ORM would); the new primary key, or None when a row with the same
+    ``unique`` field exists already (nothing is written then)."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    placeholders = ", ".join(["%s"] * len(fields))
+    conflict = quote(meta.get_field(unique).column)  # type: ignore[union-attr]
+    # Only the model's own table and column names are formatted in, quoted; values are bound.
+    key = quote(meta.pk.column)  # type: ignore[union-attr]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608  # nosec B608
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {key}"
+    )
+    params = [
+        field.get_db_prep_save(values[field.name], connection)  # type: ignore[union-attr]
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
