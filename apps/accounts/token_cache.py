@@ -32,26 +32,30 @@ def _generation_key(user_id: object) -> str:
 
 def cached_user(*, user_id: object, jti: str) -> tuple[User | None, str | None]:
     """The user cached for this token while nothing changed since (else None), and the
-    user's current generation, for ``remember_user`` after a miss."""
-    found = caches[ALIAS].get_many([_token_key(jti), _generation_key(user_id)])
+    user's current generation, to pass to ``remember_user`` after reading the user: read
+    *before* the user is, so a change in between leaves the entry marked stale."""
+    cache = caches[ALIAS]
+    found = cache.get_many([_token_key(jti), _generation_key(user_id)])
     entry: tuple[str, User] | None = found.get(_token_key(jti))
     generation: str | None = found.get(_generation_key(user_id))
-    if entry is None or generation is None or entry[0] != generation:
+    if generation is None:
+        # None yet (or evicted): start one. A change racing this replaces it, so an entry
+        # stored under the one read back here is not trusted then either.
+        cache.add(_generation_key(user_id), uuid.uuid4().hex, timeout=None)
+        return None, cache.get(_generation_key(user_id))
+    if entry is None or entry[0] != generation:
         return None, generation
     user = entry[1]
     return (user if str(user.pk) == str(user_id) else None), generation
 
 
 def remember_user(*, user: User, jti: str, generation: str | None) -> None:
-    """Cache a user just read and checked for this token, under the generation read *before*
-    the user was read: a change in between leaves the entry stale-marked, never trusted."""
-    cache = caches[ALIAS]
-    if generation is None:
-        # No generation yet (or evicted): start one. A change racing this read replaces it,
-        # so this entry is not trusted then either.
-        cache.add(_generation_key(user.pk), uuid.uuid4().hex, timeout=None)
-        return
-    cache.set(_token_key(jti), (generation, user), timeout=settings.AUTH_TOKEN_CACHE_SECONDS)
+    """Cache a user just read and checked for this token, under the generation
+    ``cached_user`` returned before the user was read."""
+    if generation is not None:
+        caches[ALIAS].set(
+            _token_key(jti), (generation, user), timeout=settings.AUTH_TOKEN_CACHE_SECONDS
+        )
 
 
 def forget_user(user_id: object) -> None:

@@ -54,12 +54,13 @@ from apps.recommendations.engine.memory import credited_card, rating_from_respon
 from apps.recommendations.engine.policy import Recommendation, next_activity
 from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
 from apps.recommendations.learner_state import learner_view, lesson_readings, recent_answers
-from apps.recommendations.models import LearnerAbility, SkillMastery
+from apps.recommendations.models import SkillMastery
 from apps.recommendations.results import AbilitySummary, AnswerOutcome, NextStep
 from apps.recommendations.scheduling import scheduler_for
 from apps.recommendations.services.answer_feedback import feedback_of, render_feedback, row_change
 from apps.recommendations.services.answer_retries import stored_body
-from apps.recommendations.services.locks import AnswerLock, lock_for_answer
+from apps.recommendations.services.locks import AnswerLock, lock_for_answer, state_row_update
+from apps.recommendations.services.mastery_store import mastery_rows_read, mastery_rows_upsert
 from apps.recommendations.services.placement import (
     placement_advance,
     placement_check_presented,
@@ -74,22 +75,6 @@ from apps.recommendations.state_row import (
     recent_json,
     recent_of,
 )
-
-MASTERY_FIELDS = [
-    "p_known",
-    "attempts",
-    "correct_count",
-    "right_streak",
-    "last_practised_at",
-    "mastered_at",
-    "memory_state",
-    "review_due_at",
-    "wheel_spinning",
-    "attempts_since_mastery",
-    "credited_by",
-    "model_state",
-    "updated_at",
-]
 
 
 class _StoredAlready(Exception):
@@ -153,10 +138,7 @@ def _submit_locked(submission: Submission) -> AnswerOutcome:
             raise _StoredAlready
         if attempt.assessment.kind == AssessmentKind.DIAGNOSTIC:
             placement_check_presented(attempt=attempt, snapshot=snapshot, item_id=node.id)
-    rows = {
-        row.skill_id: row
-        for row in SkillMastery.objects.filter(learner=learner, course_id=lock.course_id)
-    }
+    rows = mastery_rows_read(learner_id=learner.pk, course_id=lock.course_id)
     # Predicted before the answer is seen: the nightly run scores these (model quality).
     predicted = item_success(
         snapshot,
@@ -203,14 +185,9 @@ def _submit_locked(submission: Submission) -> AnswerOutcome:
     values = _response_values(submission, attempt, graded, predicted, steps)
 
     def write_state() -> None:
-        if to_store:
-            SkillMastery.objects.bulk_create(
-                to_store,
-                update_conflicts=True,
-                unique_fields=["learner", "skill"],
-                update_fields=MASTERY_FIELDS,
-            )
-        LearnerAbility.objects.filter(pk=lock.state_id).update(
+        mastery_rows_upsert(to_store)
+        state_row_update(
+            lock.state_id,
             theta=theta,
             standard_error=standard_error,
             n_responses=lock.n_responses + 1,

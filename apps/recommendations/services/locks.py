@@ -108,3 +108,26 @@ def lock_for_answer(*, learner: User, item_id: int, now: datetime) -> AnswerLock
         recent=decoded(recent),
         lessons_read=decoded(lessons),
     )
+
+
+_STATE_UPDATE = (
+    "theta",
+    "standard_error",
+    "n_responses",
+    "recent",
+    "lessons_read",
+    "updated_at",
+)
+
+
+def state_row_update(state_id: int, **values: Any) -> None:
+    """The answer's last statement: the state row's new ability, counts and recent answers
+    (SQL prepared once; each value prepared by its field as the ORM would)."""
+    meta = LearnerAbility._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _STATE_UPDATE]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, state_id])
