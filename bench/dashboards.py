@@ -130,24 +130,50 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
     }
 
 
-def measure(client, url: str, repeats: int) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
-    """(median ms, p95 ms, SQL statements, response bytes) of GET url, after warming up."""
+def measure(client, url: str, repeats: int, before=None) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
+    """(median ms, p95 ms, SQL statements, response bytes) of GET url, after warming up;
+    ``before()``, when given, runs untimed before each request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(3):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+    if before:
+        before()
     with CaptureQueriesContext(connection) as queries:
         size = len(client.get(url).content)
     statements = len(queries)  # now: each request clears the connection's query log
     times = []
     for _ in range(repeats):
+        if before:
+            before()
         started = time.perf_counter()
         client.get(url)
         times.append(1000 * (time.perf_counter() - started))
     times.sort()
     return statistics.median(times), times[int(0.95 * (len(times) - 1))], statements, size
+
+
+def answer_one(classroom_pk: int):  # type: ignore[no-untyped-def]
+    """A callable that changes one mastery row of the class, another learner's each time, as
+    an answer would (P(known), answers, updated_at)."""
+    from django.utils import timezone
+
+    from apps.recommendations.models import SkillMastery
+
+    rows = SkillMastery.objects.filter(learner__enrollments__classroom_id=classroom_pk)
+    firsts = list({row.learner_id: row for row in rows.order_by("-skill_id")}.values())
+    turn = iter(range(10**9))
+
+    def answer() -> None:
+        row = firsts[next(turn) % len(firsts)]
+        row.attempts += 1
+        row.p_known = min(0.999, row.p_known + 0.001)
+        row.updated_at = timezone.now()
+        row.save(update_fields=["attempts", "p_known", "updated_at"])
+
+    return answer
 
 
 def main() -> None:
@@ -189,6 +215,16 @@ def main() -> None:
         ("item analysis", teacher, reverse("item-analysis", args=["bench"])),
     ]
     results = [(name, *measure(client, url, args.repeats)) for name, client, url in pages]
+    after_answer = answer_one(pk)  # type: ignore[arg-type]
+    # A class at work: one learner's mastery row changes (as an answer changes it) before
+    # each view, so the class heatmap's cached cells are stale for that learner.
+    results.insert(
+        5,
+        (
+            "class heatmap (after an answer)",
+            *measure(teacher, reverse("class-overview", args=[pk]), args.repeats, after_answer),
+        ),
+    )
     baseline = results[0][1]
     print(
         f"{args.learners} learners x {args.skills} skills, {data['masteries']} mastery rows, "

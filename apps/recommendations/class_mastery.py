@@ -1,27 +1,22 @@
 """The class overview: every learner of a classroom against every skill of a course (the
 teacher's heatmap page and the class mastery API read it).
 
-Two queries whatever the class size (its learners, then all their mastery rows in the course);
-the course graph comes from the cached snapshot.
+Two queries whatever the class size (its learners, then the mastery rows in the course of
+those not cached: see ``class_grid``); the course graph comes from the cached snapshot.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
-from django.utils import timezone
+import numpy as np
 
 from apps.accounts.models import Classroom, User
-from apps.accounts.selectors import classroom_learners
 from apps.curriculum.models import Course
+from apps.recommendations.class_grid import LearnerCells, class_cells
 from apps.recommendations.engine.course import CourseSnapshot
-from apps.recommendations.mastery_states import (
-    MasteryRow,
-    SkillCell,
-    classify_many,
-    mastery_rows_of,
-)
-from apps.recommendations.models import SkillMastery
+from apps.recommendations.engine.mastery import shown_percent
+from apps.recommendations.mastery_states import SkillCell
 from apps.recommendations.snapshot import course_snapshot
 
 SORTS = {
@@ -39,13 +34,35 @@ CLASS_FLAG_SHARE = 0.5
 @dataclass(frozen=True)
 class HeatmapRow:
     learner: User
-    cells: list[SkillCell]
-    mastered: int
-    wheel_spinning: int
-    attempts_unmastered: int  # answers spent on skills not mastered yet
-    mean_p_known: float
-    last_practised_at: datetime | None
+    values: LearnerCells  # the cells as cached; ``cells`` builds them when asked
+    skill_order: tuple[int, ...]
     stuck_on: tuple[tuple[str, int, int], ...]  # (skill name, answers, percent) when stuck
+
+    @cached_property
+    def cells(self) -> list[SkillCell]:
+        """The cells in course order. Built on first use: a page shows a fraction of a big
+        class's rows, and building 6,000 cells it does not show cost more than the page."""
+        return self.values.cells(self.skill_order)
+
+    @property
+    def mastered(self) -> int:
+        return self.values.mastered
+
+    @property
+    def wheel_spinning(self) -> int:
+        return self.values.stuck
+
+    @property
+    def attempts_unmastered(self) -> int:
+        return self.values.attempts_unmastered
+
+    @property
+    def mean_p_known(self) -> float:
+        return self.values.mean_p_known
+
+    @property
+    def last_practised_at(self) -> datetime | None:
+        return self.values.latest_practice
 
     @property
     def stuck_key(self) -> tuple[int, int, float]:
@@ -66,6 +83,7 @@ class SkillColumn:
     # learners who had mastered it and are due to review it: two different things to do.
     not_learnt: int = 0
     due_review: int = 0
+    not_started: int = 0  # no answer yet and not mastered (placement masters without one)
 
 
 @dataclass(frozen=True)
@@ -106,60 +124,55 @@ def class_mastery_rows(
     *, classroom: Classroom, course: Course, now: datetime | None = None
 ) -> list[tuple[User, list[SkillCell]]]:
     """Each learner of the class with their cells in course order (learners by username)."""
-    now = now or timezone.now()
     snapshot = course_snapshot(course)
-    learners = list(classroom_learners(classroom=classroom))
-    by_learner: dict[int, dict[int, MasteryRow]] = defaultdict(dict)
-    rows = SkillMastery.objects.filter(course=course, learner__enrollments__classroom=classroom)
-    for row in mastery_rows_of(rows):
-        by_learner[row.learner_id][row.skill_id] = row
-    cells = classify_many(snapshot, [by_learner[learner.pk] for learner in learners], now)
-    return list(zip(learners, cells, strict=True))
+    order = snapshot.skill_order
+    grid = class_cells(classroom=classroom, course=course, snapshot=snapshot, now=now)
+    return [(learner, values.cells(order)) for learner, values in grid]
 
 
-def _row(snapshot: CourseSnapshot, learner: User, cells: list[SkillCell]) -> HeatmapRow:
-    practised = [c.last_practised_at for c in cells if c.last_practised_at]
-    return HeatmapRow(
-        learner=learner,
-        cells=cells,
-        mastered=sum(c.state == "mastered" for c in cells),
-        wheel_spinning=sum(c.wheel_spinning for c in cells),
-        attempts_unmastered=sum(c.attempts for c in cells if c.state != "mastered"),
-        mean_p_known=sum(c.p_known for c in cells) / len(cells) if cells else 0.0,
-        last_practised_at=max(practised) if practised else None,
-        stuck_on=tuple(
-            (snapshot.skills[c.skill_id].name, c.attempts, c.percent)
-            for c in cells
-            if c.wheel_spinning
-        ),
+def _row(snapshot: CourseSnapshot, learner: User, values: LearnerCells) -> HeatmapRow:
+    order = tuple(snapshot.skill_order)
+    stuck_on = tuple(
+        (snapshot.skills[skill_id].name, attempts, shown_percent(p))
+        for skill_id, attempts, p, stuck in zip(
+            order, values.attempts, values.p_known, values.wheel_spinning, strict=True
+        )
+        if stuck
     )
+    return HeatmapRow(learner=learner, values=values, skill_order=order, stuck_on=stuck_on)
 
 
 def _columns(snapshot: CourseSnapshot, rows: list[HeatmapRow]) -> list[SkillColumn]:
+    """Each skill's counts over the class, with numpy over the rows' cached tuples."""
+    size, width = len(rows), len(snapshot.skill_order)
+    states = np.array([row.values.states for row in rows], dtype=object).reshape(size, width)
+    attempts = np.array([row.values.attempts for row in rows], dtype=np.int64).reshape(size, -1)
+    stuck = np.array([row.values.wheel_spinning for row in rows], dtype=bool).reshape(size, -1)
+    p_known = np.array([row.values.p_known for row in rows], dtype=float).reshape(size, -1)
+    mastered = states == "mastered"
+    due = states == "needs_review"
+    started = attempts > 0
+    mastered_n, started_n = mastered.sum(axis=0), started.sum(axis=0)
+    not_learnt = (started & ~mastered & ~due).sum(axis=0)
+    not_started = (~started & ~mastered & ~due).sum(axis=0)
     columns = []
-    size = len(rows)
     for index, skill_id in enumerate(snapshot.skill_order):
         skill = snapshot.skills[skill_id]
-        cells = [row.cells[index] for row in rows]
-        started = sum(c.attempts > 0 for c in cells)
-        mastered = sum(c.state == "mastered" for c in cells)
-        due_review = sum(c.state == "needs_review" for c in cells)
         columns.append(
             SkillColumn(
                 skill_id=skill_id,
                 slug=skill.slug,
                 name=skill.name,
-                started=started,
-                mastered=mastered,
-                wheel_spinning=sum(c.wheel_spinning for c in cells),
-                mean_p_known=sum(c.p_known for c in cells) / size if size else 0.0,
+                started=int(started_n[index]),
+                mastered=int(mastered_n[index]),
+                wheel_spinning=int(stuck[:, index].sum()),
+                mean_p_known=float(p_known[:, index].sum()) / size if size else 0.0,
                 flagged=size > 0
-                and started >= CLASS_FLAG_SHARE * size
-                and mastered < CLASS_FLAG_SHARE * size,
-                not_learnt=sum(
-                    c.attempts > 0 and c.state not in ("mastered", "needs_review") for c in cells
-                ),
-                due_review=due_review,
+                and started_n[index] >= CLASS_FLAG_SHARE * size
+                and mastered_n[index] < CLASS_FLAG_SHARE * size,
+                not_learnt=int(not_learnt[index]),
+                due_review=int(due[:, index].sum()),
+                not_started=int(not_started[index]),
             )
         )
     return columns
@@ -169,10 +182,8 @@ def class_heatmap(
     *, classroom: Classroom, course: Course, sort: str = DEFAULT_SORT, now: datetime | None = None
 ) -> Heatmap:
     snapshot = course_snapshot(course)
-    rows = [
-        _row(snapshot, learner, cells)
-        for learner, cells in class_mastery_rows(classroom=classroom, course=course, now=now)
-    ]
+    grid = class_cells(classroom=classroom, course=course, snapshot=snapshot, now=now)
+    rows = [_row(snapshot, learner, values) for learner, values in grid]
     sort = sort if sort in SORTS else DEFAULT_SORT
     if sort == "stuck":
         rows.sort(key=lambda r: (*r.stuck_key, r.learner.username))

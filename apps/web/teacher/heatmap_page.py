@@ -1,7 +1,7 @@
 """The class heatmap as the overview page lays it out: skills grouped by module under short
 numbered headers ("2.3"), the full name on hover and focus, and per-skill summary cards for
 a phone. The read model itself (cells, counts, rankings) is ``class_mastery``; this only
-arranges it for the page.
+arranges it for the page. The grid's rows are paged and searched by ``heatmap_grid``.
 
 Module titles are not in the course snapshot; they are read once per course version and
 cached, so the page costs no extra query per view.
@@ -10,6 +10,7 @@ cached, so the page costs no extra query per view.
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 from apps.curriculum.models import Course, Skill
 from apps.recommendations.class_mastery import Heatmap, SkillColumn
@@ -43,11 +44,32 @@ class SkillCard:
     not_learnt: int
     not_started: int
     stuck: int
+    class_size: int
 
     @property
     def learning_x(self) -> int:
         """Where the "not yet learnt" part of the card's bar starts."""
         return self.mastered + self.due_review
+
+    @property
+    def numbers_html(self) -> SafeString:
+        """The bar and the counts, written in Python: thirty cards of a dozen template
+        variables each cost more than the grid. Only numbers and constant text."""
+        size, done, due = self.class_size, self.mastered, self.due_review
+        stuck = f' <span class="flagged">⚠ {self.stuck} stuck</span>' if self.stuck else ""
+        return mark_safe(  # noqa: S308  # nosec B308, B703
+            f'<svg class="skill-card-bar" viewBox="0 0 {size} 4" preserveAspectRatio="none" '
+            'width="100%" height="10" aria-hidden="true" focusable="false">'
+            f'<rect class="bar-track" x="0" y="0" height="4" width="{size}"/>'
+            f'<rect class="bar-mastered" x="0" y="0" height="4" width="{done}"/>'
+            f'<rect class="bar-review" x="{done}" y="0" height="4" width="{due}"/>'
+            f'<rect class="bar-learning" x="{self.learning_x}" y="0" height="4" '
+            f'width="{self.not_learnt}"/></svg>'
+            f'<p class="skill-card-counts"><span>✓ {done} mastered</span> '
+            f"<span>↻ {due} due for review</span> "
+            f"<span>◐ {self.not_learnt} not yet learnt</span> "
+            f"<span>– {self.not_started} not started</span>{stuck}</p>"
+        )
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,11 @@ class HeatmapLayout:
     heatmap: Heatmap
     modules: list[ModuleGroup]
     cards: list[SkillCard]
+    order: tuple[int, ...]  # the heatmap's column index of each of the layout's columns
+
+    @property
+    def columns(self) -> list[SkillColumn]:
+        return [header.column for header in self.headers]
 
     @property
     def headers(self) -> list[SkillHeader]:
@@ -73,7 +100,11 @@ class HeatmapLayout:
 def not_started(cell: SkillCell) -> bool:
     """No answer yet and not mastered (placement can master a skill without practice): the
     cell shows "not started", not the prior, which would read like a score."""
-    return cell.attempts == 0 and cell.state not in ("mastered", "needs_review")
+    return is_not_started(cell.state, cell.attempts)
+
+
+def is_not_started(state: str, attempts: int) -> bool:
+    return attempts == 0 and state not in ("mastered", "needs_review")
 
 
 def _module_of_skills(course: Course) -> dict[int, tuple[tuple[int, int], str | None]]:
@@ -93,7 +124,8 @@ def _module_of_skills(course: Course) -> dict[int, tuple[tuple[int, int], str | 
 
 def heatmap_layout(heatmap: Heatmap) -> HeatmapLayout:
     """Columns grouped by module (modules in course order, skills in the heatmap's order
-    within each). The rows' cells are reordered to match, so headers and cells line up."""
+    within each). ``order`` maps the layout's columns to the heatmap's, so that headers and
+    the cells a page writes line up; the heatmap itself is left as it is."""
     modules_of = _module_of_skills(heatmap.course)
     by_module: dict[tuple[int, int], list[int]] = {}
     titles: dict[tuple[int, int], str] = {}
@@ -109,27 +141,20 @@ def heatmap_layout(heatmap: Heatmap) -> HeatmapLayout:
             SkillHeader(heatmap.columns[i], f"{number}.{n}") for n, i in enumerate(indexes, 1)
         ]
         modules.append(ModuleGroup(number, titles[module_key], headers))
-    # The page built this heatmap for itself: reorder its lists in place (rows are frozen).
-    for row in heatmap.rows:
-        row.cells[:] = [row.cells[i] for i in order]
-    heatmap.columns[:] = [heatmap.columns[i] for i in order]
-    return HeatmapLayout(heatmap, modules, _cards(heatmap, modules))
+    return HeatmapLayout(heatmap, modules, _cards(modules, len(heatmap.rows)), tuple(order))
 
 
-def _cards(heatmap: Heatmap, modules: list[ModuleGroup]) -> list[SkillCard]:
-    headers = [header for module in modules for header in module.skills]
-    cards = []
-    for index, header in enumerate(headers):
-        cells = [row.cells[index] for row in heatmap.rows]
-        column = header.column
-        cards.append(
-            SkillCard(
-                header=header,
-                mastered=column.mastered,
-                due_review=column.due_review,
-                not_learnt=column.not_learnt,
-                not_started=sum(not_started(c) for c in cells),
-                stuck=column.wheel_spinning,
-            )
+def _cards(modules: list[ModuleGroup], class_size: int) -> list[SkillCard]:
+    return [
+        SkillCard(
+            header=header,
+            mastered=header.column.mastered,
+            due_review=header.column.due_review,
+            not_learnt=header.column.not_learnt,
+            not_started=header.column.not_started,
+            stuck=header.column.wheel_spinning,
+            class_size=class_size,
         )
-    return cards
+        for module in modules
+        for header in module.skills
+    ]
