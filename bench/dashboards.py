@@ -38,7 +38,7 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
     from apps.assessments.models import ItemResponse
     from apps.curriculum import services as curriculum_services
     from apps.recommendations.engine.memory import rating_from_response, review
-    from apps.recommendations.models import LearnerAbility, MasteryChange, SkillMastery
+    from apps.recommendations.models import LearnerAbility, SkillMastery
     from apps.recommendations.scheduling import scheduler_for
     from tests.recommendations.builders import chain_course
 
@@ -99,27 +99,13 @@ def build(learners: int, skills: int, seed: int) -> dict[str, object]:
                         correct=bool(rng.random() < 0.7),
                         score=1.0,
                         created_at=when - timedelta(minutes=attempts - k),
+                        mastery_changes=[[skill.pk, 0.5, 0.6]],  # what drill-down charts read
                     )
                 )
         abilities.append(LearnerAbility(learner=user, course=course, theta=float(rng.normal())))
     SkillMastery.objects.bulk_create(masteries, batch_size=2000)
     LearnerAbility.objects.bulk_create(abilities)
     ItemResponse.objects.bulk_create(responses, batch_size=2000)
-    skill_of = {item: skill for skill, items in items_of.items() for item in items}
-    MasteryChange.objects.bulk_create(
-        (
-            MasteryChange(
-                response_id=r.pk,
-                learner_id=r.learner_id,
-                skill_id=skill_of[r.item_id],
-                p_before=0.5,
-                p_after=0.6,
-                created_at=r.created_at,
-            )
-            for r in ItemResponse.objects.only("id", "learner_id", "item_id", "created_at")
-        ),
-        batch_size=2000,
-    )
     busiest = max(users, key=lambda u: sum(1 for m in masteries if m.learner_id == u.pk))
     return {
         "classroom": classroom.pk,
