@@ -141,6 +141,30 @@ def estimate_eap_many(
     )
 
 
+def eap_after_answer(
+    *,
+    prior_mean: float,
+    prior_sd: float,
+    a: float,
+    b: float,
+    c: float,
+    correct: bool,
+    quadrature: Quadrature | None = None,
+) -> tuple[float, float]:
+    """``estimate_eap`` of a single response, the same arithmetic on one grid (theta and its
+    standard error): the answer path's sequential update, where the table-shaped general
+    case spent most of its time building arrays."""
+    rule = quadrature or gauss_hermite(21)
+    points = prior_mean + prior_sd * rule.points
+    p = np.clip(probability(points, a, b, c), 1e-12, 1.0 - 1e-12)
+    log_joint = (np.log(p) if correct else np.log1p(-p)) + np.log(rule.weights)
+    posterior = np.exp(log_joint - log_joint.max())
+    posterior /= posterior.sum()
+    mean = float(posterior @ points)
+    variance = max(float(posterior @ points**2) - mean**2, 0.0)
+    return mean, float(np.sqrt(variance))
+
+
 def estimate_eap(
     responses: npt.ArrayLike,
     items: ItemBank,

@@ -36,7 +36,7 @@ from apps.recommendations.answer_log import (
     mastery_changes_json,
     next_activity_json,
 )
-from apps.recommendations.engine.ability import estimate_eap
+from apps.recommendations.engine.ability import eap_after_answer
 from apps.recommendations.engine.bkt import (
     BktPosterior,
     bkt_update_posterior,
@@ -48,7 +48,6 @@ from apps.recommendations.engine.evidence import (
     counts_as_evidence,
     repeat_depth,
 )
-from apps.recommendations.engine.irt import ItemBank
 from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import credited_card, rating_from_response, review
 from apps.recommendations.engine.policy import Recommendation, next_activity
@@ -443,14 +442,14 @@ def _credit_prerequisites(
 def _ability_after(lock: AnswerLock, node: ItemNode, correct: bool) -> tuple[float, float]:
     """Sequential EAP: the stored estimate is the prior for this one new response. The nightly
     recalculation recomputes the exact EAP from every response."""
-    bank = ItemBank.from_arrays(a=[node.a], b=[node.b], c=[node.c])
-    estimate = estimate_eap(
-        [1.0 if correct else 0.0],
-        bank,
+    return eap_after_answer(
         prior_mean=lock.theta,
         prior_sd=max(lock.standard_error, 0.05),
+        a=node.a,
+        b=node.b,
+        c=node.c,
+        correct=correct,
     )
-    return estimate.theta, estimate.standard_error
 
 
 def _next_step(

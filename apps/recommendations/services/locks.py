@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from apps.accounts.models import User
+from apps.core.insert import column_of, concrete_field
 from apps.curriculum.models import Course, Item
 from apps.curriculum.selectors import course_list_for
 from apps.recommendations.models import LearnerAbility
@@ -17,7 +18,7 @@ from apps.recommendations.state_row import decoded
 
 # A new state row: no answers and no lessons read in the course yet (reading a lesson creates
 # the row, so a learner without one has read none).
-NEW_ROW = {"recent": [], "lessons_read": {}}
+NEW_ROW: dict[str, Any] = {"recent": [], "lessons_read": {}}
 
 
 def lock_ability(learner: User, course_id: int) -> LearnerAbility:
@@ -125,9 +126,9 @@ def state_row_update(state_id: int, **values: Any) -> None:
     (SQL prepared once; each value prepared by its field as the ORM would)."""
     meta = LearnerAbility._meta
     quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in _STATE_UPDATE]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)  # type: ignore[union-attr]
+    fields = [concrete_field(LearnerAbility, name) for name in _STATE_UPDATE]
+    assignments = ", ".join(f"{quote(column_of(field))} = %s" for field in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]  # type: ignore[union-attr]
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, state_id])

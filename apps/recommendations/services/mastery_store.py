@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import DateTimeField, Field, JSONField
 
+from apps.core.insert import column_of, concrete_field
 from apps.recommendations.models import SkillMastery
 
 _META = SkillMastery._meta
@@ -42,7 +43,7 @@ def _concrete() -> list["Field[Any, Any]"]:
 @cache
 def _read_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _concrete())
+    columns = ", ".join(quote(column_of(field)) for field in _concrete())
     return (
         f"SELECT {columns} FROM {quote(_META.db_table)} "  # noqa: S608  # nosec B608
         "WHERE learner_id = %s AND course_id = %s"
@@ -79,12 +80,12 @@ def mastery_rows_read(*, learner_id: int, course_id: int) -> dict[int, SkillMast
 @cache
 def _upsert_sql(vendor: str, n_rows: int) -> str:
     quote = connection.ops.quote_name
-    fields = [_META.get_field(name) for name in INSERT_FIELDS]
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    fields = [concrete_field(SkillMastery, name) for name in INSERT_FIELDS]
+    columns = ", ".join(quote(column_of(field)) for field in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     updates = ", ".join(
         f"{quote(column)} = excluded.{quote(column)}"
-        for column in (_META.get_field(name).column for name in UPSERT_FIELDS)  # type: ignore[union-attr]
+        for column in (column_of(concrete_field(SkillMastery, name)) for name in UPSERT_FIELDS)
     )
     return (
         f"INSERT INTO {quote(_META.db_table)} ({columns}) "  # noqa: S608  # nosec B608
@@ -97,13 +98,13 @@ def mastery_rows_upsert(rows: Sequence[SkillMastery]) -> None:
     """Insert the rows or update their answer-written fields, in one statement."""
     if not rows:
         return
-    fields = [_META.get_field(name) for name in INSERT_FIELDS]
+    fields = [concrete_field(SkillMastery, name) for name in INSERT_FIELDS]
     # Numbers, booleans and keys go to the driver as they are; JSON and times need the field.
     prepared = [isinstance(field, JSONField | DateTimeField) for field in fields]
     params = []
     for row in rows:
         for field, prepare in zip(fields, prepared, strict=True):
-            value = getattr(row, field.attname)  # type: ignore[union-attr]
-            params.append(field.get_db_prep_save(value, connection) if prepare else value)  # type: ignore[union-attr]
+            value = getattr(row, field.attname)
+            params.append(field.get_db_prep_save(value, connection) if prepare else value)
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(connection.vendor, len(rows)), params)
