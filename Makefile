@@ -82,7 +82,7 @@ schema: $(VENV)/.runtime
 	$(PY) manage.py spectacular --fail-on-warn --validate --file var/openapi.yml
 
 # The scripts, not their helpers (bench_settings, bench_urls, scratch); see bench/README.md.
-BENCH := engine_bkt engine_irt engine_irt_sparse engine_cat imports dashboards answers recalculation
+BENCH := engine_bkt engine_bkt_real engine_irt engine_irt_sparse engine_cat imports dashboards answers recalculation
 
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null \

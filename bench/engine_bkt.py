@@ -53,7 +53,7 @@ def synthetic_log(n_responses: int, seed: int) -> tuple[ResponseLog, list[BktPar
     return log, truth
 
 
-def fit_pybkt(log: ResponseLog) -> tuple[float, list[BktParams]] | None:
+def fit_pybkt(log: ResponseLog, *, forgets: bool = False) -> tuple[float, list[BktParams]] | None:
     try:
         import pandas as pd
         from pyBKT.models import Model
@@ -69,7 +69,7 @@ def fit_pybkt(log: ResponseLog) -> tuple[float, list[BktParams]] | None:
     )
     started = time.perf_counter()
     model = Model(seed=0, num_fits=5)
-    model.fit(data=frame)
+    model.fit(data=frame, forgets=forgets)
     elapsed = time.perf_counter() - started
     table = model.params()
 

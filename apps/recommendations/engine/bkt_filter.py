@@ -23,6 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from apps.recommendations.engine.arrays import PROBABILITY_FLOOR, BoolArray, FloatArray, IntArray
+from apps.recommendations.engine.bkt_filter_tail import (
+    FLOOR,
+    ONE,
+    ZERO,
+    TailLayout,
+    backward_tail,
+    clip_into,
+    forward_tail,
+)
 from apps.recommendations.engine.sequences import PackedSequences
 
 
@@ -70,7 +79,11 @@ class Emissions:
         unknown_table[0::2], unknown_table[1::2] = 1.0 - guess, guess
         np.clip(known_table, PROBABILITY_FLOOR, 1.0, out=known_table)
         np.clip(unknown_table, PROBABILITY_FLOOR, 1.0, out=unknown_table)
-        return cls(known=known_table[emission_code], unknown=unknown_table[emission_code])
+        # np.take gathers whole rows several times faster than fancy indexing.
+        return cls(
+            known=np.take(known_table, emission_code, axis=0),
+            unknown=np.take(unknown_table, emission_code, axis=0),
+        )
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -81,20 +94,45 @@ class ForwardPass:
 
 
 def forward_filter(
-    packed: PackedSequences, params: RankParams, emissions: Emissions
+    packed: PackedSequences,
+    params: RankParams,
+    emissions: Emissions,
+    tail: TailLayout | None = None,
 ) -> ForwardPass:
-    """Filter every sequence at once; the loop runs over time steps only."""
+    """Filter every sequence at once; the loop runs over time steps only. With `tail`
+    (`bkt_filter_tail.tail_layout(packed)`) the long tail is done in chunks, same result."""
     n_sets = params.prior.shape[1]
     predicted = np.empty((packed.size, n_sets))
     filtered = np.empty((packed.size, n_sets))
     normaliser = np.empty((packed.size, n_sets))
+    out = (predicted, filtered, normaliser)
+    first_batch = int(packed.batch_sizes[0]) if packed.n_steps else 0
+    np.clip(params.prior[:first_batch], 0.0, 1.0, out=predicted[:first_batch])
+    if tail is None:
+        _filter_steps(packed, params, emissions, out, range(packed.n_steps))
+        return ForwardPass(predicted=predicted, filtered=filtered, normaliser=normaliser)
+    _filter_steps(packed, params, emissions, out, range(tail.start_step))
+    chunked = forward_tail(
+        tail, params.learn, params.forget, (emissions.known, emissions.unknown), out
+    )
+    if not chunked:
+        _filter_steps(packed, params, emissions, out, range(tail.start_step, packed.n_steps))
+    return ForwardPass(predicted=predicted, filtered=filtered, normaliser=normaliser)
+
+
+def _filter_steps(
+    packed: PackedSequences,
+    params: RankParams,
+    emissions: Emissions,
+    out: tuple[FloatArray, FloatArray, FloatArray],
+    steps: range,
+) -> None:
+    predicted, filtered, normaliser = out
     decay = 1.0 - params.learn - params.forget
     difference = emissions.known - emissions.unknown
     offsets = packed.offsets
-    first_batch = int(packed.batch_sizes[0]) if packed.n_steps else 0
-    np.clip(params.prior[:first_batch], 0.0, 1.0, out=predicted[:first_batch])
     # Every step writes into the output arrays in place: no temporaries to allocate.
-    for step in range(packed.n_steps):
+    for step in steps:
         start, end = int(offsets[step]), int(offsets[step + 1])
         batch = end - start
         q = predicted[start:end]
@@ -102,14 +140,13 @@ def forward_filter(
             previous = int(offsets[step - 1])
             np.multiply(decay[:batch], filtered[previous : previous + batch], out=q)
             q += params.learn[:batch]
-            np.clip(q, 0.0, 1.0, out=q)
+            clip_into(q, ZERO, ONE)
         c = np.multiply(q, difference[start:end], out=normaliser[start:end])
         c += emissions.unknown[start:end]
-        np.clip(c, PROBABILITY_FLOOR, 1.0, out=c)
+        clip_into(c, FLOOR, ONE)
         a = np.multiply(q, emissions.known[start:end], out=filtered[start:end])
         a /= c
-        np.clip(a, 0.0, 1.0, out=a)
-    return ForwardPass(predicted=predicted, filtered=filtered, normaliser=normaliser)
+        clip_into(a, ZERO, ONE)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -132,23 +169,47 @@ def backward_smooth(
     *,
     with_forget: bool,
     with_unknown_ratio: bool = False,
+    tail: TailLayout | None = None,
 ) -> SmoothedPass:
-    """Smooth every sequence at once, walking the time steps backwards."""
+    """Smooth every sequence at once, walking the time steps backwards (`tail` as in
+    `forward_filter`: the tail first, in chunks, then the steps before it)."""
     q = np.clip(forward.predicted, PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR)
     inverse_q = np.reciprocal(q)
     need_unknown = with_forget or with_unknown_ratio
-    inverse_not_q = np.reciprocal(1.0 - q) if need_unknown else inverse_q
+    inverse_not_q = np.reciprocal(1.0 - q) if need_unknown else None
     smoothed = forward.filtered.copy()  # the last element of each sequence is already smooth
     ratio_known = np.zeros_like(smoothed)
     ratio_unknown = np.zeros_like(smoothed) if need_unknown else None
+    out = (smoothed, ratio_known, ratio_unknown)
+    last_step = packed.n_steps - 2
+    if tail is not None:
+        chunked = backward_tail(
+            tail, params.forget, forward.filtered, (inverse_q, inverse_not_q), out
+        )
+        last_step = tail.start_step - 1 if chunked else last_step
+    _smooth_steps(packed, params, forward, (inverse_q, inverse_not_q), out, last_step)
+    return SmoothedPass(smoothed=smoothed, ratio_known=ratio_known, ratio_unknown=ratio_unknown)
+
+
+def _smooth_steps(
+    packed: PackedSequences,
+    params: RankParams,
+    forward: ForwardPass,
+    inverses: tuple[FloatArray, FloatArray | None],
+    out: tuple[FloatArray, FloatArray, FloatArray | None],
+    last_step: int,
+) -> None:
+    """The smoother's step loop from `last_step` down to step 0."""
+    inverse_q, inverse_not_q = inverses
+    smoothed, ratio_known, ratio_unknown = out
     offsets, batch_sizes = packed.offsets, packed.batch_sizes
-    for step in range(packed.n_steps - 2, -1, -1):
+    for step in range(last_step, -1, -1):
         start, next_start = int(offsets[step]), int(offsets[step + 1])
         batch = int(batch_sizes[step + 1])
         here, there = slice(start, start + batch), slice(next_start, next_start + batch)
         known = np.multiply(smoothed[there], inverse_q[there], out=ratio_known[here])
         gamma = smoothed[here]
-        if ratio_unknown is None:
+        if ratio_unknown is None or inverse_not_q is None:
             np.multiply(forward.filtered[here], known, out=gamma)
         else:
             unknown = np.subtract(1.0, smoothed[there], out=ratio_unknown[here])
@@ -158,8 +219,7 @@ def backward_smooth(
             gamma *= params.forget[:batch]
             gamma += known
             gamma *= forward.filtered[here]
-        np.clip(gamma, 0.0, 1.0, out=gamma)
-    return SmoothedPass(smoothed=smoothed, ratio_known=ratio_known, ratio_unknown=ratio_unknown)
+        clip_into(gamma, ZERO, ONE)
 
 
 def gather_rank_params(
@@ -167,5 +227,7 @@ def gather_rank_params(
 ) -> RankParams:
     """Per-group parameters (G, R) to per-rank ones (n_sequences, R)."""
     return RankParams(
-        prior=prior[group_of_rank], learn=learn[group_of_rank], forget=forget[group_of_rank]
+        prior=np.take(prior, group_of_rank, axis=0),
+        learn=np.take(learn, group_of_rank, axis=0),
+        forget=np.take(forget, group_of_rank, axis=0),
     )

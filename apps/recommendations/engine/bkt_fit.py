@@ -2,7 +2,10 @@
 
 Each skill's parameters are fitted from its own sequences, but the E-step runs over the packed
 sequences of every skill together (see `bkt_filter`), so the Python-level work per iteration is
-one loop over time steps however many skills, learners and restarts there are.
+one loop over time steps however many skills, learners and restarts there are. Sequences of a
+skill with identical answers are packed once, weighted by their number, and the steps that only
+a few long sequences reach run in chunks (`bkt_fit_types`, `bkt_filter_tail`): the short,
+repetitive sequences and the long tail of a mastery log cost far less, for the same result.
 
 Restarts follow the short-run strategy of Biernacki, Celeux & Govaert (2003), "Choosing starting
 values for the EM algorithm": every start runs a few iterations side by side, then only the best
@@ -77,8 +80,10 @@ def _e_step(
         data.group_of_rank, params["prior"], params["learn"], params["forget"]
     )
     emissions = Emissions.from_group_tables(data.emission_code, params["guess"], params["slip"])
-    forward = forward_filter(data.packed, rank_params, emissions)
-    smooth = backward_smooth(data.packed, rank_params, forward, with_forget=with_forget)
+    forward = forward_filter(data.packed, rank_params, emissions, data.tail)
+    smooth = backward_smooth(
+        data.packed, rank_params, forward, with_forget=with_forget, tail=data.tail
+    )
     gamma, filtered = smooth.smoothed, forward.filtered
     # Each expected count lies between 0 and the count of the responses it is taken over;
     # the clips only undo rounding in the sums (gamma is already within [0, 1]).

@@ -7,8 +7,13 @@ from scipy import sparse
 
 from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray
 from apps.recommendations.engine.bkt import BktParams
+from apps.recommendations.engine.bkt_filter_tail import TailLayout, tail_layout
 from apps.recommendations.engine.course import DEFAULT_BKT
-from apps.recommendations.engine.sequences import PackedSequences, pack_sequences
+from apps.recommendations.engine.sequences import (
+    PackedSequences,
+    distinct_sequences,
+    pack_sequences,
+)
 
 PARAM_NAMES = ("prior", "learn", "guess", "slip", "forget")
 Bound = tuple[float, float]
@@ -90,8 +95,10 @@ class BktSkillFit:
 class EmData:
     """Packed responses of the groups (skills) being fitted, with the summing matrices.
 
-    Per-group sums of per-element quantities are sparse (n_groups x N) products: one C loop per
-    sum instead of a bincount over an index array rebuilt for every call.
+    Sequences of one group with the same answers are packed once (`distinct_sequences`): the
+    summing matrices weigh each packed sequence by the number it stands for. Per-group sums
+    of per-element quantities are sparse (n_groups x N) products: one C loop per sum instead
+    of a bincount over an index array rebuilt for every call.
     """
 
     packed: PackedSequences
@@ -107,12 +114,13 @@ class EmData:
     count_correct: FloatArray  # (G, 1)
     count_has_next: FloatArray  # (G, 1)
     count_first: FloatArray  # (G, 1) sequences per group
+    weight_of_rank: FloatArray  # (n_sequences,) sequences each packed one stands for
+    tail: TailLayout | None  # the long sequences' tail in chunks (see `bkt_filter_tail`)
 
 
-def _summing_matrix(groups: IntArray, n_groups: int) -> sparse.csr_matrix:
-    ones = np.ones(len(groups))
+def _summing_matrix(groups: IntArray, n_groups: int, weights: FloatArray) -> sparse.csr_matrix:
     columns = np.arange(len(groups))
-    return sparse.csr_matrix((ones, (groups, columns)), shape=(n_groups, len(groups)))
+    return sparse.csr_matrix((weights, (groups, columns)), shape=(n_groups, len(groups)))
 
 
 def _counts(matrix: sparse.csr_matrix) -> FloatArray:
@@ -122,15 +130,18 @@ def _counts(matrix: sparse.csr_matrix) -> FloatArray:
 def prepare_em_data(
     sequence_of_row: IntArray, group_of_sequence: IntArray, correct: BoolArray, n_groups: int
 ) -> EmData:
-    packed = pack_sequences(sequence_of_row, len(group_of_sequence))
-    group_of_rank = group_of_sequence[packed.sequence_of_rank]
+    distinct = distinct_sequences(sequence_of_row, group_of_sequence, correct)
+    packed = pack_sequences(distinct.sequence_of_row, len(distinct.group_of_sequence))
+    group_of_rank = distinct.group_of_sequence[packed.sequence_of_rank]
     group_of_packed = group_of_rank[packed.rank_of_packed]
-    correct_packed = packed.to_packed(correct)
+    weight_of_rank = distinct.weight[packed.sequence_of_rank]
+    weight_of_packed = weight_of_rank[packed.rank_of_packed]
+    correct_packed = packed.to_packed(correct[distinct.rows])
     has_next = packed.next_of_packed >= 0
-    sum_all = _summing_matrix(group_of_packed, n_groups)
+    sum_all = _summing_matrix(group_of_packed, n_groups, weight_of_packed)
     sum_correct = sparse.csr_matrix(sum_all.multiply(correct_packed[None, :]))
-    sum_has_next = _summing_matrix(group_of_packed[has_next], n_groups)
-    sum_first = _summing_matrix(group_of_rank, n_groups)
+    sum_has_next = _summing_matrix(group_of_packed[has_next], n_groups, weight_of_packed[has_next])
+    sum_first = _summing_matrix(group_of_rank, n_groups, weight_of_rank)
     return EmData(
         packed=packed,
         correct=correct_packed,
@@ -145,4 +156,6 @@ def prepare_em_data(
         count_correct=_counts(sum_correct),
         count_has_next=_counts(sum_has_next),
         count_first=_counts(sum_first),
+        weight_of_rank=weight_of_rank,
+        tail=tail_layout(packed),
     )

@@ -33,16 +33,22 @@ _ON_BOUND = 1e-6
 def _sequence_scores(
     data: EmData, params: dict[str, FloatArray], *, with_forget: bool
 ) -> tuple[FloatArray, FloatArray]:
-    """Per-sequence scores (n_sequences, 5) in PARAM_NAMES order, and per-rank log-likelihood."""
+    """Per-sequence scores (n_sequences, 5) in PARAM_NAMES order, and per-rank log-likelihood
+    (of all the identical sequences a packed one stands for)."""
     rank_params = gather_rank_params(
         data.group_of_rank, params["prior"], params["learn"], params["forget"]
     )
     guess = params["guess"][data.group_of_packed][:, 0]
     slip = params["slip"][data.group_of_packed][:, 0]
     emissions = Emissions.from_guess_slip(data.correct, guess[:, None], slip[:, None])
-    forward = forward_filter(data.packed, rank_params, emissions)
+    forward = forward_filter(data.packed, rank_params, emissions, data.tail)
     smooth = backward_smooth(
-        data.packed, rank_params, forward, with_forget=with_forget, with_unknown_ratio=True
+        data.packed,
+        rank_params,
+        forward,
+        with_forget=with_forget,
+        with_unknown_ratio=True,
+        tail=data.tail,
     )
     assert smooth.ratio_unknown is not None  # requested above
     gamma = smooth.smoothed[:, 0]
@@ -70,7 +76,7 @@ def _sequence_scores(
             ]
         )
     log_likelihood = per_rank(rank, np.log(forward.normaliser[:, 0]))
-    return scores, log_likelihood
+    return scores, log_likelihood * data.weight_of_rank
 
 
 def standard_errors(
@@ -88,10 +94,11 @@ def standard_errors(
     boundaries = np.searchsorted(data.group_of_rank[order], np.arange(n_groups + 1))
     results = []
     for group in range(n_groups):
-        group_scores = scores[order[boundaries[group] : boundaries[group + 1]]]
+        ranks = order[boundaries[group] : boundaries[group + 1]]
+        group_scores = scores[ranks]
         finite = np.logical_and.reduce(np.isfinite(group_scores), axis=0)
         free = _free_parameters(params, group, options, finite)
-        errors = _errors(group_scores, free)
+        errors = _errors(group_scores, data.weight_of_rank[ranks], free)
         results.append(BktStandardErrors(*(float(value) for value in errors)))
     return results, group_log_likelihood
 
@@ -110,11 +117,12 @@ def _free_parameters(
     return free
 
 
-def _errors(group_scores: FloatArray, free: list[int]) -> FloatArray:
+def _errors(group_scores: FloatArray, weights: FloatArray, free: list[int]) -> FloatArray:
+    """`weights`: how many identical sequences each row of scores stands for."""
     errors = np.full(len(PARAM_NAMES), np.nan)
-    if not free or len(group_scores) <= len(free):
+    if not free or weights.sum() <= len(free):
         return errors
-    information = group_scores[:, free].T @ group_scores[:, free]
+    information = group_scores[:, free].T @ (weights[:, None] * group_scores[:, free])
     try:
         covariance = np.linalg.pinv(information)
     except np.linalg.LinAlgError:  # the SVD did not converge

@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from apps.recommendations.engine.arrays import BoolArray, IntArray, as_int_array
+from apps.recommendations.engine.arrays import BoolArray, FloatArray, IntArray, as_int_array
 
 ScalarT = TypeVar("ScalarT", bound=np.generic)
 
@@ -180,4 +180,56 @@ def pack_sequences(sequence_of_row: IntArray, n_sequences: int | None = None) ->
         packed_of_row=packed_of_row,
         rank_of_packed=rank_of_packed,
         next_of_packed=as_int_array(next_of_packed),
+    )
+
+
+# Sequences longer than this are never merged: their answers would not fit a 64-bit key.
+_MAX_KEYED_LENGTH = 62
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class DistinctSequences:
+    """One representative per set of sequences with the same group and the same answers."""
+
+    rows: IntArray  # input rows of the representatives, in input order
+    sequence_of_row: IntArray  # [kept row] representative code 0..n-1
+    group_of_sequence: IntArray  # [representative] group
+    weight: FloatArray  # [representative] how many sequences it stands for
+
+
+def distinct_sequences(
+    sequence_of_row: IntArray, group_of_sequence: IntArray, correct: BoolArray
+) -> DistinctSequences:
+    """Merge sequences of one group with identical answers (as `sequence_ids` codes them).
+
+    Under per-group parameters such sequences have identical forward-backward passes, so a
+    pass over the representatives with the counts as weights gives the same sums. In a
+    mastery log (answer until three right in a row) the short sequences repeat a lot: two
+    thirds of a skill-builder log's sequences are copies of another.
+    """
+    n_sequences = len(group_of_sequence)
+    lengths = np.bincount(sequence_of_row, minlength=n_sequences)
+    order = np.argsort(sequence_of_row, kind="stable")
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(len(order)) - starts[sequence_of_row[order]]
+    # Answer t of a sequence is bit t of its key, and a leading 1 bit encodes the length.
+    keyed = position < _MAX_KEYED_LENGTH
+    bits = np.where(keyed, correct[order].astype(np.int64) << np.where(keyed, position, 0), 0)
+    keys = np.add.reduceat(bits, starts) if len(order) else np.zeros(0, dtype=np.int64)
+    keys |= np.int64(1) << np.minimum(lengths, _MAX_KEYED_LENGTH)
+    long = lengths > _MAX_KEYED_LENGTH
+    keys[long] = -1 - np.flatnonzero(long)  # unique: never merged
+    _, first, counts = np.unique(
+        np.stack([group_of_sequence, keys], axis=1), axis=0, return_index=True, return_counts=True
+    )
+    by_id = np.argsort(first)
+    representatives = first[by_id]
+    code = np.full(n_sequences, -1, dtype=np.int64)
+    code[representatives] = np.arange(len(representatives))
+    rows = np.flatnonzero(code[sequence_of_row] >= 0)
+    return DistinctSequences(
+        rows=as_int_array(rows),
+        sequence_of_row=code[sequence_of_row[rows]],
+        group_of_sequence=as_int_array(group_of_sequence[representatives]),
+        weight=counts[by_id].astype(np.float64),
     )
