@@ -113,7 +113,7 @@ def _learners_with_fingerprints(classroom: Classroom, course: Course) -> list[Us
     mastery, user = SkillMastery._meta.db_table, User._meta.db_table
     # Safe (S608, S611): the table names are the models' own, the course id is a parameter.
     where = f'FROM "{mastery}" m WHERE m.learner_id = "{user}"."id" AND m.course_id = %s'
-    fingerprint = RawSQL(  # noqa: S611
+    fingerprint = RawSQL(  # noqa: S611  # nosec B611
         f"{FINGERPRINT_SELECT} {where}",
         (course.pk,),
         output_field=CharField(),

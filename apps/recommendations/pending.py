@@ -7,7 +7,8 @@ presents with the answer (``ItemResponse.next_activity``), so the pending item i
 latest answer in the course recorded, unless a skip came after it: ``practice_skip`` logs a
 ``skipped`` entry and a new pending item (``RecommendationLog``). With nothing pending (a
 first visit, a lesson, an answer inside a quiz), the choice is drawn with a seed from the
-learner's state, so re-reading without a change gives the same choice and a GET still writes nothing.
+learner's state, so re-reading without a change gives the same choice and a GET still writes
+nothing.
 """
 
 import random

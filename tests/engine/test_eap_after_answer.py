@@ -24,4 +24,5 @@ def test_one_answer_eap_matches_the_general_estimator(mean, sd, a, b, c, correct
     )
     assert theta == pytest.approx(general.theta, abs=1e-12)
     assert standard_error == pytest.approx(general.standard_error, abs=1e-12)
-    assert np.isfinite(theta) and standard_error > 0
+    assert np.isfinite(theta)
+    assert standard_error > 0

@@ -176,8 +176,10 @@ def test_an_answer_costs_five_statements_whatever_the_course_size():
     # on the state row); plus the test transaction's savepoint pair for BEGIN/COMMIT.
     for statements in [first, *counts.values()]:
         assert len(statements) == 5 + 2, statements
-        assert statements[0].startswith("SAVEPOINT") and statements[-1].startswith("RELEASE")
-        assert "INSERT INTO" in statements[1] and "ON CONFLICT" in statements[1]
+        assert statements[0].startswith("SAVEPOINT")
+        assert statements[-1].startswith("RELEASE")
+        assert "INSERT INTO" in statements[1]
+        assert "ON CONFLICT" in statements[1]
 
 
 @pytest.mark.django_db

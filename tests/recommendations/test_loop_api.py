@@ -277,6 +277,7 @@ def test_every_recommendation_is_logged_with_its_reason():
     feedback = answer_right(client, nxt["item"])
     # Recorded with the answer, as the feedback announced it.
     recorded = next_activity_of(ItemResponse.objects.get(learner=learner).next_activity)
-    assert recorded is not None and recorded.kind == "practice"
+    assert recorded is not None
+    assert recorded.kind == "practice"
     assert recorded.reason.startswith(("Keep going", "Start here"))
     assert recorded.item_id == feedback["next"]["item"]["id"]
