@@ -9,10 +9,12 @@ from .base import *  # noqa: F403
 from .base import (
     ADMINS,
     ALLOWED_HOSTS,
+    CACHES,
     CONTENT_SECURITY_POLICY,
     DEBUG,
     EMAIL_CONFIG,
     SECRET_KEY,
+    REDIS_URL,
     SIMPLE_JWT,
     STORAGES,
 )
@@ -24,6 +26,12 @@ MAIL_GOES_NOWHERE = {
     "django.core.mail.backends.dummy.EmailBackend",
     "django.core.mail.backends.locmem.EmailBackend",
 }
+
+
+if not REDIS_URL:
+    # Users cached by access token must be seen by every process on every machine, or a logout
+    # on one pod would leave the token working on another: without Redis, no such cache.
+    CACHES["auth"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 
 def _refuse_insecure_configuration() -> None:
