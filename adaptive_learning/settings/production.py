@@ -13,8 +13,8 @@ from .base import (
     CONTENT_SECURITY_POLICY,
     DEBUG,
     EMAIL_CONFIG,
-    SECRET_KEY,
     REDIS_URL,
+    SECRET_KEY,
     SIMPLE_JWT,
     STORAGES,
 )
