@@ -4,7 +4,9 @@
   lock's heartbeat check and the takeover of a dead run's lock)
 - ``heartbeat``: the thread that keeps a working run's lock alive
 - ``course``: one course's recalculation, phase by phase (what the Celery task calls)
-- ``log``: the course structure and its response log read into arrays
+- ``log``: the course structure and its response log read into arrays (a sample of learners,
+  or a chunk of them, at a time)
+- ``stream``: how a run bounds its memory: the fits' sample of learners, the rebuild's chunks
 - ``fit``: BKT refit and IRT recalibration, stored as new parameter versions
 - ``learner_model``: the next-answer predictor's refit (a new LearnerModelFit version) and the
   per-(learner, skill) states it gives, which the rebuild writes

@@ -1,16 +1,20 @@
 """The nightly (or manual) recalculation of one course, and the public entry points.
 
 Phases, each timed and counted in the run:
-1. load: the course's structure and its whole response log, in bulk.
+1. load: the course's structure, its log's extent (newest id, learners, items answered since
+   the last run) and the fits' input: the whole histories of a bounded sample of learners
+   (everyone up to ``stream.FIT_LEARNERS``; see ``stream``), in bulk.
 2. bkt_fit: refit BKT for the skills with responses newer than the last successful run's
-   watermark (every skill with `full`) from their whole log; new active versions.
+   watermark (every skill with `full`) from the sample's log; new active versions.
 3. irt_calibration: calibration of the course's items (a and b; each item's authored guessing
    held fixed) when it has new responses.
-4. learner_model: refit the next-answer predictor on the whole log when there are new
+4. learner_model: refit the next-answer predictor on the sample's log when there are new
    responses (or `full`) and enough of them; a new active version (`learner_model`).
 5. replay + write: rebuild the learners affected (new answers, or answers to a refitted skill or
    a recalibrated item; every learner after a learner-model refit, whose states it relabels)
-   with the new parameters, then write them in batches.
+   with the new parameters, ``stream.CHUNK_LEARNERS`` at a time (each chunk's answers read,
+   replayed, then written in batches), so memory holds one chunk. Load, replay and write
+   timings add up over the chunks.
 6. publish: bump the course's content_version so the hot path's cached snapshot picks up
    the new parameters (BKT, items, the learner model: the snapshot reads the active fit).
 7. quality: log-loss, AUC and calibration of the live model's recent predictions
@@ -23,13 +27,14 @@ write checks the lock is still the run's, so a run taken over as dead stops ther
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 from django.conf import settings
 
 from apps.accounts.models import User
+from apps.assessments.models import ItemResponse
 from apps.curriculum.models import Course
 from apps.curriculum.services import course_touch
 from apps.recommendations.engine.arrays import IntArray
@@ -48,11 +53,18 @@ from apps.recommendations.recalculation.learner_model import (
 from apps.recommendations.recalculation.log import (
     CourseResponses,
     CourseStructure,
+    course_items_answered_since,
+    course_learner_ids,
+    course_log_max_id,
     course_responses_load,
     course_structure_load,
 )
 from apps.recommendations.recalculation.quality import model_quality_record
-from apps.recommendations.recalculation.rebuild import learner_states_compute, learner_states_write
+from apps.recommendations.recalculation.rebuild import (
+    RebuildResult,
+    learner_states_compute,
+    learner_states_write,
+)
 from apps.recommendations.recalculation.runs import (
     CourseOutcome,
     RecalculationLockLost,
@@ -63,6 +75,7 @@ from apps.recommendations.recalculation.runs import (
     recalculation_lock_refresh,
     recalculation_start,
 )
+from apps.recommendations.recalculation.stream import fit_sample, learner_chunks
 
 __all__ = [
     "PHASES",
@@ -97,7 +110,8 @@ class _Clock:
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
-        self.timings[phase] = now - self._last
+        # Accumulated: load, replay and write come round once per chunk of learners.
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - self._last
         if settings.RECALCULATION_PHASE_PAUSE_SECONDS:
             # Fault tests only (0 otherwise): a window in which to kill a worker mid-run.
             time.sleep(settings.RECALCULATION_PHASE_PAUSE_SECONDS)
@@ -107,31 +121,17 @@ class _Clock:
             self._progress(phase)
 
 
-def _skills_with_new_responses(
-    structure: CourseStructure, responses: CourseResponses, since: int
-) -> IntArray:
-    new_items = np.unique(responses.item_code[responses.response_id > since])
-    codes = {code for item in new_items.tolist() for code in structure.skills_of_item[item]}
+def _skills_of_items(structure: CourseStructure, items: IntArray) -> IntArray:
+    codes = {code for item in items.tolist() for code in structure.skills_of_item[item]}
     return np.array(sorted(codes), dtype=np.int64)
 
 
-def _affected_learners(
-    structure: CourseStructure,
-    responses: CourseResponses,
-    since: int,
-    refitted: IntArray,
-    changed_items: IntArray,
-    everyone: bool,
-) -> IntArray:
-    if everyone:
-        return _active(np.unique(responses.learner_id))
-    touches_refit = np.array(
-        [bool(set(tags) & set(refitted.tolist())) for tags in structure.skills_of_item],
-        dtype=np.bool_,
+def _items_of_skills(structure: CourseStructure, skills: IntArray) -> IntArray:
+    chosen = set(skills.tolist())
+    return np.array(
+        [code for code, tags in enumerate(structure.skills_of_item) if set(tags) & chosen],
+        dtype=np.int64,
     )
-    touches_refit[changed_items] = True
-    rows = (responses.response_id > since) | touches_refit[responses.item_code]
-    return _active(np.unique(responses.learner_id[rows]))
 
 
 def _active(learners: IntArray) -> IntArray:
@@ -139,6 +139,49 @@ def _active(learners: IntArray) -> IntArray:
     the fits and item statistics, but no state is rebuilt for the emptied account."""
     inactive = User.objects.filter(is_active=False).values_list("pk", flat=True)
     return np.setdiff1d(learners, np.fromiter(inactive, dtype=np.int64), assume_unique=True)
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _Log:
+    """What a run knows of the course's log without holding it (``stream``)."""
+
+    max_id: int  # every read stops here: the log as it was when the run began reading
+    since: int  # the previous run's watermark (0 for a full run)
+    size: int
+    new: int  # responses after `since`
+    new_items: IntArray  # item codes answered after `since` (not read for a full run)
+    learner_ids: IntArray  # every learner with responses, ascending
+    sample: CourseResponses  # the fits' input: the answers of `fit_sample(learner_ids)`
+    sample_learners: int
+    sample_is_everyone: bool
+
+
+def _log_read(structure: CourseStructure, since: int, full: bool) -> _Log:
+    max_id = course_log_max_id(structure=structure)
+    learner_ids = course_learner_ids(structure=structure, max_id=max_id)
+    rows = ItemResponse.objects.filter(item_id__in=structure.item_ids.tolist(), id__lte=max_id)
+    size = rows.count()
+    sample_ids = fit_sample(learner_ids)
+    everyone = len(sample_ids) == len(learner_ids)
+    return _Log(
+        max_id=max_id,
+        since=since,
+        size=size,
+        new=size if since == 0 else rows.filter(id__gt=since).count(),
+        new_items=(  # a full run refits every skill: no need to scan the log for them
+            np.zeros(0, dtype=np.int64)
+            if full
+            else course_items_answered_since(structure=structure, since=since, max_id=max_id)
+        ),
+        learner_ids=learner_ids,
+        sample=course_responses_load(
+            structure=structure,
+            max_id=max_id,
+            learner_ids=None if everyone else sample_ids.tolist(),
+        ),
+        sample_learners=len(sample_ids),
+        sample_is_everyone=everyone,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,29 +199,87 @@ class _Fitted:
         return len(self.refit.fitted) > 0 or len(self.changed_items) > 0
 
 
-def _fit(
-    structure: CourseStructure,
-    responses: CourseResponses,
-    since: int,
-    full: bool,
-    run_id: int,
-    clock: _Clock,
-) -> _Fitted:
+def _fit(structure: CourseStructure, log: _Log, full: bool, run_id: int, clock: _Clock) -> _Fitted:
     candidates = (
         np.arange(structure.n_skills, dtype=np.int64)
         if full
-        else _skills_with_new_responses(structure, responses, since)
+        else _skills_of_items(structure, log.new_items)
     )
     refit = bkt_refit(
-        structure=structure, responses=responses, candidates=candidates, run_id=run_id
+        structure=structure, responses=log.sample, candidates=candidates, run_id=run_id
     )
     clock.lap("bkt_fit")
-    has_new = bool(np.any(responses.response_id > since))
-    irt = irt_recalibrate(structure=structure, responses=responses) if has_new else None
+    irt = irt_recalibrate(structure=structure, responses=log.sample) if log.new else None
     clock.lap("irt_calibration")
     if irt is not None:
         structure = structure.with_items(irt.a, irt.b, irt.c)
     return _Fitted(structure=structure.with_params(refit.params), refit=refit, irt=irt)
+
+
+def _affected_learners(
+    structure: CourseStructure, log: _Log, fitted: _Fitted, everyone: bool
+) -> IntArray:
+    """Everyone, or the learners with new answers or answers to a refitted skill's or a
+    recalibrated item's items."""
+    if everyone:
+        return _active(log.learner_ids)
+    touched = np.union1d(_items_of_skills(structure, fitted.refit.fitted), fitted.changed_items)
+    learners = course_learner_ids(
+        structure=structure, max_id=log.max_id, since=log.since, or_item_codes=touched
+    )
+    return _active(learners)
+
+
+def _chunk_responses(
+    structure: CourseStructure, log: _Log, chunk: IntArray, everyone: bool
+) -> CourseResponses:
+    if log.sample_is_everyone:  # the whole log is in memory already (and bounded by the sample)
+        return log.sample.for_learners(chunk)
+    if everyone:  # consecutive learners: one range of ids, read in one query
+        ranged = course_responses_load(
+            structure=structure, max_id=log.max_id, learner_range=(int(chunk[0]), int(chunk[-1]))
+        )
+        return ranged.for_learners(chunk)
+    return course_responses_load(structure=structure, max_id=log.max_id, learner_ids=chunk.tolist())
+
+
+def _rebuild(
+    structure: CourseStructure,
+    log: _Log,
+    learners: IntArray,
+    everyone: bool,
+    run_id: int,
+    clock: _Clock,
+) -> RebuildResult:
+    """Replay and write `learners` chunk by chunk (``stream``), timed as load, replay, write."""
+    totals = np.zeros(4, dtype=np.int64)
+    for chunk in learner_chunks(learners):
+        responses = _chunk_responses(structure, log, chunk, everyone)
+        clock.lap("load")
+        states = learner_states_compute(structure=structure, responses=responses)
+        del responses
+        clock.lap("replay")
+        written = learner_states_write(
+            structure=structure,
+            states=states,
+            log_max_id=log.max_id,
+            fence=partial(recalculation_lock_refresh, run_id=run_id),
+        )
+        del states
+        clock.lap("write")
+        totals += [
+            written.learners,
+            written.learners_written,
+            written.masteries_written,
+            written.abilities_written,
+        ]
+    return RebuildResult(
+        learners=int(totals[0]),
+        learners_written=int(totals[1]),
+        learners_skipped=int(totals[0] - totals[1]),
+        masteries_written=int(totals[2]),
+        abilities_written=int(totals[3]),
+    )
 
 
 def _recalculate(
@@ -187,33 +288,23 @@ def _recalculate(
     clock = _Clock(run_id, progress)
     since = 0 if full else previous_watermark(course_id=course.pk)
     structure = course_structure_load(course_id=course.pk)
-    responses = course_responses_load(structure=structure)
+    log = _log_read(structure, since, full)
     clock.lap("load")
-    fitted = _fit(structure, responses, since, full, run_id, clock)
+    fitted = _fit(structure, log, full, run_id, clock)
     model: LearnerModelRefit | None = None
     try:
         model = learner_model_refit(
             structure=fitted.structure,
-            responses=responses,
+            responses=log.sample,
             run_id=run_id,
-            refit=full or bool(np.any(responses.response_id > since)),
+            refit=full or log.new > 0,
         )
         clock.lap("learner_model")
         structure = fitted.structure.with_learner_model(model.params)
-        learners = _affected_learners(
-            structure, responses, since, fitted.refit.fitted, fitted.changed_items, model.fitted
-        )
-        states = learner_states_compute(
-            structure=structure, responses=responses.for_learners(learners)
-        )
-        clock.lap("replay")
-        written = learner_states_write(
-            structure=structure,
-            states=states,
-            log_max_id=responses.max_id,
-            fence=partial(recalculation_lock_refresh, run_id=run_id),
-        )
-        clock.lap("write")
+        learners = _affected_learners(structure, log, fitted, model.fitted)
+        if not log.sample_is_everyone:  # the fits' sample is not needed any more
+            log = replace(log, sample=log.sample.subset(np.zeros(0, dtype=np.int64)))
+        written = _rebuild(structure, log, learners, model.fitted, run_id, clock)
     finally:
         # Stored parameters must reach the hot path even if a later phase failed: the snapshot
         # is keyed by content_version and would otherwise serve the old ones.
@@ -224,8 +315,9 @@ def _recalculate(
     quality = model_quality_record(course_id=course.pk, run_id=run_id)
     clock.lap("quality")
     counts = {
-        "responses": responses.size,
-        "new_responses": int(np.sum(responses.response_id > since)),
+        "responses": log.size,
+        "new_responses": log.new,
+        "fit_sample_learners": log.sample_learners,
         "skills": structure.n_skills,
         "items": structure.n_items,
         **fitted.refit.counts,
