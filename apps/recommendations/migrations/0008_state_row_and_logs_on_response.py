@@ -5,6 +5,7 @@ tables (recent answers, lessons read) and the course's content version."""
 
 from collections import defaultdict
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 CHUNK = 2_000
@@ -64,6 +65,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The reverse accessor would clash with the response's new field of the same name.
+        migrations.AlterField(
+            model_name="masterychange",
+            name="response",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="assessments.itemresponse",
+            ),
+        ),
         migrations.AddField(
             model_name="learnerability",
             name="content_version",
