@@ -146,9 +146,9 @@ def _columns(snapshot: CourseSnapshot, rows: list[HeatmapRow]) -> list[SkillColu
     """Each skill's counts over the class, with numpy over the rows' cached tuples."""
     size, width = len(rows), len(snapshot.skill_order)
     states = np.array([row.values.states for row in rows], dtype=object).reshape(size, width)
-    attempts = np.array([row.values.attempts for row in rows], dtype=np.int64).reshape(size, -1)
-    stuck = np.array([row.values.wheel_spinning for row in rows], dtype=bool).reshape(size, -1)
-    p_known = np.array([row.values.p_known for row in rows], dtype=float).reshape(size, -1)
+    attempts = np.array([row.values.attempts for row in rows], dtype=np.int64).reshape(size, width)
+    stuck = np.array([row.values.wheel_spinning for row in rows], dtype=bool).reshape(size, width)
+    p_known = np.array([row.values.p_known for row in rows], dtype=float).reshape(size, width)
     mastered = states == "mastered"
     due = states == "needs_review"
     started = attempts > 0

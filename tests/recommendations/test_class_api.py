@@ -118,3 +118,20 @@ def test_the_grid_costs_the_same_queries_for_a_bigger_class(klass):
     for _ in range(5):
         EnrollmentFactory(classroom=klass["classroom"])
     assert count() == before
+
+
+@pytest.mark.parametrize("sort", ["stuck", "progress", "name"])
+def test_a_class_without_learners_has_an_empty_grid(sort):
+    # A fuzzer found this one: the column counts of no rows at all.
+    course = chain_course(slug="nobody", skills=2, items_per_skill=2, public=False)
+    classroom = ClassroomFactory()
+    classroom_assign_course(classroom=classroom, course=course)
+    url = f"/api/v1/classrooms/{classroom.pk}/courses/{course.slug}/mastery/"
+    response = client_for(classroom.owner).get(url, {"sort": sort})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["learners"] == []
+    assert [(skill["slug"], skill["started"], skill["mastered"]) for skill in body["skills"]] == [
+        ("s1", 0, 0),
+        ("s2", 0, 0),
+    ]
