@@ -64,6 +64,26 @@ def lesson_readings(*, learner: User, course_id: int) -> dict[int, datetime]:
     )
 
 
+def recent_from_state(
+    stored: list[list[int]] | None, *, learner: User, course_id: int, limit: int
+) -> list[tuple[int, datetime]]:
+    """The recent answers the state row keeps; the log's, for a row that does not track them."""
+    recent = recent_of(stored)
+    if recent is None:
+        recent = recent_answers(learner=learner, course_id=course_id, limit=limit)
+    return recent
+
+
+def lessons_from_state(
+    stored: dict[str, int] | None, *, learner: User, course_id: int
+) -> dict[int, datetime]:
+    """The lessons read the state row keeps; the lesson views, for a row that does not."""
+    readings = lessons_of(stored)
+    if readings is None:
+        readings = lesson_readings(learner=learner, course_id=course_id)
+    return readings
+
+
 def read_lesson_ids(*, learner: User, course_id: int) -> frozenset[int]:
     return frozenset(lesson_readings(learner=learner, course_id=course_id))
 
@@ -95,18 +115,17 @@ def learner_view(
         if theta is None:
             theta = state["theta"]
         if recent_item_ids is None:
-            recent = recent_of(state["recent"])
-            if recent is None:
-                recent = recent_answers(
-                    learner=learner,
-                    course_id=snapshot.course_id,
-                    limit=snapshot.policy.history_window,
-                )
+            recent = recent_from_state(
+                state["recent"],
+                learner=learner,
+                course_id=snapshot.course_id,
+                limit=snapshot.policy.history_window,
+            )
             recent_item_ids = [item_id for item_id, _ in recent]
         if lesson_read_at is None:
-            lesson_read_at = lessons_of(state["lessons_read"])
-            if lesson_read_at is None:
-                lesson_read_at = lesson_readings(learner=learner, course_id=snapshot.course_id)
+            lesson_read_at = lessons_from_state(
+                state["lessons_read"], learner=learner, course_id=snapshot.course_id
+            )
     scheduler = scheduler_for(snapshot.policy.desired_retention)
     return LearnerView(
         skills={skill_id: status_of(row, now, scheduler) for skill_id, row in rows.items()},

@@ -52,7 +52,11 @@ from apps.recommendations.engine.mastery import answer_weight, wheel_spinning
 from apps.recommendations.engine.memory import credited_card, rating_from_response, review
 from apps.recommendations.engine.policy import Recommendation, next_activity
 from apps.recommendations.engine.success import SkillEvidence, item_success, model_state_after
-from apps.recommendations.learner_state import learner_view, lesson_readings, recent_answers
+from apps.recommendations.learner_state import (
+    learner_view,
+    lessons_from_state,
+    recent_from_state,
+)
 from apps.recommendations.models import SkillMastery
 from apps.recommendations.results import AbilitySummary, AnswerOutcome, NextStep
 from apps.recommendations.scheduling import scheduler_for
@@ -69,10 +73,8 @@ from apps.recommendations.services.submission import Submission, answer_time
 from apps.recommendations.snapshot import course_snapshot_at
 from apps.recommendations.state_row import (
     lessons_json,
-    lessons_of,
     recent_after,
     recent_json,
-    recent_of,
 )
 
 
@@ -146,15 +148,11 @@ def _submit_locked(submission: Submission) -> AnswerOutcome:
         theta=lock.theta,
         at=now,
     )
-    # The answers before this one: the state row keeps them (the log, for a row without).
-    recent = recent_of(lock.recent)
-    if recent is None:
-        recent = recent_answers(
-            learner=learner, course_id=lock.course_id, limit=snapshot.policy.history_window
-        )
-    readings = lessons_of(lock.lessons_read)
-    if readings is None:
-        readings = lesson_readings(learner=learner, course_id=lock.course_id)
+    # The answers before this one and the lessons read, as the state row keeps them.
+    recent = recent_from_state(
+        lock.recent, learner=learner, course_id=lock.course_id, limit=snapshot.policy.history_window
+    )
+    readings = lessons_from_state(lock.lessons_read, learner=learner, course_id=lock.course_id)
     steps: list[MasteryStep] = []
     if counts_as_evidence(
         item_id=node.id, at=now, recent=recent, depth=_repeat_depth(snapshot, node)

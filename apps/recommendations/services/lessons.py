@@ -3,10 +3,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.curriculum.models import Lesson
-from apps.recommendations.learner_state import lesson_readings
+from apps.recommendations.learner_state import lessons_from_state
 from apps.recommendations.models import LearnerAbility, LessonView
 from apps.recommendations.services.locks import lock_ability
-from apps.recommendations.state_row import lessons_json, lessons_of
+from apps.recommendations.state_row import lessons_json
 
 
 @transaction.atomic
@@ -22,9 +22,8 @@ def lesson_mark_read(*, learner: User, lesson: Lesson) -> LessonView:
         defaults={"last_viewed_at": now},
         create_defaults={"first_viewed_at": now, "last_viewed_at": now},
     )
-    readings = lessons_of(state.lessons_read)
-    if readings is None:  # not tracked yet: from the lesson views (this one included)
-        readings = lesson_readings(learner=learner, course_id=lesson.course_id)
+    # Not tracked yet: from the lesson views, this one included.
+    readings = lessons_from_state(state.lessons_read, learner=learner, course_id=lesson.course_id)
     readings[lesson.pk] = now
     LearnerAbility.objects.filter(pk=state.pk).update(lessons_read=lessons_json(readings))
     return view

@@ -5,6 +5,7 @@ lock at BEGIN, which serialises every writer anyway."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -121,14 +122,19 @@ _STATE_UPDATE = (
 )
 
 
-def state_row_update(state_id: int, **values: Any) -> None:
-    """The answer's last statement: the state row's new ability, counts and recent answers
-    (SQL prepared once; each value prepared by its field as the ORM would)."""
-    meta = LearnerAbility._meta
+@cache
+def _state_update_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     fields = [concrete_field(LearnerAbility, name) for name in _STATE_UPDATE]
     assignments = ", ".join(f"{quote(column_of(field))} = %s" for field in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608
+    table = quote(LearnerAbility._meta.db_table)
+    return f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608  # nosec B608
+
+
+def state_row_update(state_id: int, **values: Any) -> None:
+    """The answer's last statement: the state row's new ability, counts and recent answers
+    (SQL prepared once per process; each value prepared by its field as the ORM would)."""
+    fields = [concrete_field(LearnerAbility, name) for name in _STATE_UPDATE]
     params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, state_id])
+        cursor.execute(_state_update_sql(connection.vendor), [*params, state_id])
